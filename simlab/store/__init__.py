@@ -1,0 +1,39 @@
+"""The in-memory graph store: Dallinger's tables as rows on a networkx graph.
+
+Sans-IO: this package imports networkx and the standard library only.
+"""
+
+from __future__ import annotations
+
+from .graph import MAX_ID, GraphStore
+from .records import (
+    DALLINGER_TABLES,
+    ROW_CLASSES,
+    InfoRow,
+    NetworkRow,
+    NodeRow,
+    NotificationRow,
+    ParticipantRow,
+    QuestionRow,
+    Row,
+    TransformationRow,
+    TransmissionRow,
+    VectorRow,
+)
+
+__all__ = [
+    "DALLINGER_TABLES",
+    "MAX_ID",
+    "ROW_CLASSES",
+    "GraphStore",
+    "InfoRow",
+    "NetworkRow",
+    "NodeRow",
+    "NotificationRow",
+    "ParticipantRow",
+    "QuestionRow",
+    "Row",
+    "TransformationRow",
+    "TransmissionRow",
+    "VectorRow",
+]

@@ -1,0 +1,402 @@
+"""GraphStore: Dallinger's tables in memory, on a networkx graph, with indexes.
+
+Nodes are the graph's vertices and live vectors its edges (a ``MultiDiGraph``
+keyed by vector id), so neighbour queries are adjacency lookups.  Every other
+relation a route needs (a node's infos, its incoming and outgoing transmissions,
+its pending ones, a network's nodes and counts...) has its own index, so every
+query costs O(result + degree), never O(store).
+
+Every mutation passes through two methods: :meth:`GraphStore.add` for new rows
+and :meth:`GraphStore._changed`, which rows call when a column is assigned.
+That is where the indexes stay right, where a transaction's undo log is kept
+(a failed request leaves no trace) and where listeners such as the durable
+journal hear about committed changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import networkx as nx
+
+from .records import ROW_CLASSES, Row
+
+_set = object.__setattr__
+_ADD = object()
+
+#: Ids beyond this cannot exist (SQLite's and PostgreSQL's bigint limit).
+MAX_ID = 2**63 - 1
+
+Listener = Callable[[Sequence[Row]], None]
+
+
+class _NodeIndex:
+    __slots__ = ("infos", "out_vectors", "in_vectors", "out_trans", "in_trans", "pending_in", "transformations")
+
+    def __init__(self) -> None:
+        self.infos: list[Any] = []
+        self.out_vectors: list[Any] = []
+        self.in_vectors: list[Any] = []
+        self.out_trans: list[Any] = []
+        self.in_trans: list[Any] = []
+        self.pending_in: dict[int, Any] = {}
+        self.transformations: list[Any] = []
+
+
+class _NetworkIndex:
+    __slots__ = ("nodes", "alive", "failed", "pending_infos", "completed_infos", "failed_infos")
+
+    def __init__(self) -> None:
+        self.nodes: list[Any] = []
+        self.alive = 0
+        self.failed = 0
+        self.pending_infos = 0
+        self.completed_infos = 0
+        self.failed_infos = 0
+
+
+def _info_bucket(failed: bool, contents: object) -> str:
+    if failed:
+        return "failed_infos"
+    return "pending_infos" if contents is None else "completed_infos"
+
+
+class GraphStore:
+    """The in-memory state of one experiment server.
+
+    Args:
+        clock: returns the time stamped on new rows (Dallinger uses local naive time).
+    """
+
+    def __init__(self, clock: Callable[[], datetime] = datetime.now) -> None:
+        self.now = clock
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._rows: dict[str, dict[int, Any]] = {table: {} for table in ROW_CLASSES}
+        self._last_id: dict[str, int] = dict.fromkeys(ROW_CLASSES, 0)
+        self._node_ix: dict[int, _NodeIndex] = {}
+        self._network_ix: dict[int, _NetworkIndex] = {}
+        self._open_networks: dict[int, Any] = {}
+        self._participant_nodes: dict[int, list[Any]] = {}
+        self._participant_questions: dict[int, list[Any]] = {}
+        self._by_worker: dict[str, list[Any]] = {}
+        self._by_assignment: dict[str, list[Any]] = {}
+        self._status_counts: Counter[str] = Counter()
+        self._info_trans: dict[int, list[Any]] = {}
+        self._info_transformations: dict[int, list[Any]] = {}
+        self._vector_trans: dict[int, list[Any]] = {}
+        self._extra: dict[str, Any] = {}
+        self._undo: list[tuple[Any, str, Any]] | None = None
+        self._rolling_back = False
+        self._dirty: dict[int, Row] = {}
+        self.listeners: list[Listener] = []
+
+    # ------------------------------------------------------------------ writes
+
+    def add(self, row: Any) -> Any:
+        """Insert ``row``: give it the next id of its table and a creation time, index it."""
+        table = row.table
+        if row.id is None:
+            self._last_id[table] += 1
+            _set(row, "id", self._last_id[table])
+        elif row.id > self._last_id[table]:
+            self._last_id[table] = row.id
+        if row.creation_time is None:
+            _set(row, "creation_time", self.now())
+        self._rows[table][row.id] = row
+        _set(row, "_store", self)
+        getattr(self, "_index_" + table)(row, +1)
+        self._log(row, "", _ADD)
+        return row
+
+    def _changed(self, row: Any, name: str, old: Any) -> None:
+        """Called by a row after one of its columns was assigned."""
+        hook = getattr(self, f"_on_{row.table}_change", None)
+        if hook is not None:
+            hook(row, name, old)
+        self._log(row, name, old)
+
+    def _log(self, row: Row, name: str, old: Any) -> None:
+        if self._rolling_back:
+            return
+        if self._undo is not None:
+            self._undo.append((row, name, old))
+            if self.listeners:
+                self._dirty[id(row)] = row
+        elif self.listeners:
+            for listener in self.listeners:
+                listener((row,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run a block atomically: on an exception every change it made is undone.
+
+        Nested blocks join the outermost one.  Listeners hear about the rows the
+        block touched once, when the outermost block ends without an exception.
+        """
+        if self._undo is not None:
+            yield
+            return
+        self._undo = []
+        try:
+            yield
+        except BaseException:
+            self._rollback()
+            raise
+        else:
+            if self._dirty:
+                batch = tuple(self._dirty.values())
+                self._dirty.clear()
+                for listener in self.listeners:
+                    listener(batch)
+        finally:
+            self._undo = None
+            self._dirty.clear()
+
+    def _rollback(self) -> None:
+        undo = self._undo or []
+        self._rolling_back = True
+        try:
+            for row, name, old in reversed(undo):
+                if old is _ADD:
+                    getattr(self, "_index_" + row.table)(row, -1)
+                    del self._rows[row.table][row.id]
+                    _set(row, "_store", None)
+                else:
+                    setattr(row, name, old)
+        finally:
+            self._rolling_back = False
+
+    # ---------------------------------------------------------------- indexing
+
+    def _index_participant(self, row: Any, sign: int) -> None:
+        if sign > 0:
+            self._participant_nodes[row.id] = []
+            self._participant_questions[row.id] = []
+            self._by_worker.setdefault(row.worker_id, []).append(row)
+            self._by_assignment.setdefault(row.assignment_id, []).append(row)
+            self._status_counts[row.status] += 1
+        else:
+            del self._participant_nodes[row.id]
+            del self._participant_questions[row.id]
+            _remove(self._by_worker, row.worker_id, row)
+            _remove(self._by_assignment, row.assignment_id, row)
+            self._status_counts[row.status] -= 1
+
+    def _on_participant_change(self, row: Any, name: str, old: Any) -> None:
+        if name == "status":
+            self._status_counts[old] -= 1
+            self._status_counts[row.status] += 1
+        elif name == "worker_id":
+            _remove(self._by_worker, old, row)
+            self._by_worker.setdefault(row.worker_id, []).append(row)
+        elif name == "assignment_id":
+            _remove(self._by_assignment, old, row)
+            self._by_assignment.setdefault(row.assignment_id, []).append(row)
+
+    def _index_question(self, row: Any, sign: int) -> None:
+        questions = self._participant_questions[row.participant_id]
+        if sign > 0:
+            questions.append(row)
+        else:
+            questions.remove(row)
+
+    def _index_network(self, row: Any, sign: int) -> None:
+        if sign > 0:
+            self._network_ix[row.id] = _NetworkIndex()
+            if not row.full:
+                self._open_networks[row.id] = row
+        else:
+            del self._network_ix[row.id]
+            self._open_networks.pop(row.id, None)
+
+    def _on_network_change(self, row: Any, name: str, old: Any) -> None:
+        if name == "full":
+            if row.full:
+                self._open_networks.pop(row.id, None)
+            else:
+                self._open_networks[row.id] = row
+
+    def _index_node(self, row: Any, sign: int) -> None:
+        net = self._network_ix[row.network_id]
+        field = "failed" if row.failed else "alive"
+        if sign > 0:
+            self._node_ix[row.id] = _NodeIndex()
+            self.graph.add_node(row.id)
+            net.nodes.append(row)
+            if row.participant_id is not None:
+                self._participant_nodes[row.participant_id].append(row)
+        else:
+            del self._node_ix[row.id]
+            self.graph.remove_node(row.id)
+            net.nodes.remove(row)
+            if row.participant_id is not None:
+                self._participant_nodes[row.participant_id].remove(row)
+        setattr(net, field, getattr(net, field) + sign)
+
+    def _on_node_change(self, row: Any, name: str, old: Any) -> None:
+        if name == "failed" and bool(old) != bool(row.failed):
+            net = self._network_ix[row.network_id]
+            step = 1 if row.failed else -1
+            net.failed += step
+            net.alive -= step
+
+    def _index_vector(self, row: Any, sign: int) -> None:
+        if sign > 0:
+            self._node_ix[row.origin_id].out_vectors.append(row)
+            self._node_ix[row.destination_id].in_vectors.append(row)
+            self._vector_trans[row.id] = []
+            if not row.failed:
+                self.graph.add_edge(row.origin_id, row.destination_id, key=row.id)
+        else:
+            self._node_ix[row.origin_id].out_vectors.remove(row)
+            self._node_ix[row.destination_id].in_vectors.remove(row)
+            del self._vector_trans[row.id]
+            if not row.failed:
+                self.graph.remove_edge(row.origin_id, row.destination_id, key=row.id)
+
+    def _on_vector_change(self, row: Any, name: str, old: Any) -> None:
+        if name == "failed" and bool(old) != bool(row.failed):
+            if row.failed:
+                self.graph.remove_edge(row.origin_id, row.destination_id, key=row.id)
+            else:
+                self.graph.add_edge(row.origin_id, row.destination_id, key=row.id)
+
+    def _index_info(self, row: Any, sign: int) -> None:
+        net = self._network_ix[row.network_id]
+        bucket = _info_bucket(row.failed, row.contents)
+        setattr(net, bucket, getattr(net, bucket) + sign)
+        if sign > 0:
+            self._node_ix[row.origin_id].infos.append(row)
+            self._info_trans[row.id] = []
+            self._info_transformations[row.id] = []
+        else:
+            self._node_ix[row.origin_id].infos.remove(row)
+            del self._info_trans[row.id]
+            del self._info_transformations[row.id]
+
+    def _on_info_change(self, row: Any, name: str, old: Any) -> None:
+        if name in ("failed", "contents"):
+            net = self._network_ix[row.network_id]
+            before = _info_bucket(old if name == "failed" else row.failed, old if name == "contents" else row.contents)
+            after = _info_bucket(row.failed, row.contents)
+            if before != after:
+                setattr(net, before, getattr(net, before) - 1)
+                setattr(net, after, getattr(net, after) + 1)
+
+    def _index_transmission(self, row: Any, sign: int) -> None:
+        origin = self._node_ix[row.origin_id]
+        destination = self._node_ix[row.destination_id]
+        if sign > 0:
+            origin.out_trans.append(row)
+            destination.in_trans.append(row)
+            self._info_trans[row.info_id].append(row)
+            self._vector_trans[row.vector_id].append(row)
+            if row.status == "pending" and not row.failed:
+                destination.pending_in[row.id] = row
+        else:
+            origin.out_trans.remove(row)
+            destination.in_trans.remove(row)
+            self._info_trans[row.info_id].remove(row)
+            self._vector_trans[row.vector_id].remove(row)
+            destination.pending_in.pop(row.id, None)
+
+    def _on_transmission_change(self, row: Any, name: str, old: Any) -> None:
+        if name in ("status", "failed"):
+            pending = self._node_ix[row.destination_id].pending_in
+            if row.status == "pending" and not row.failed:
+                pending[row.id] = row
+            else:
+                pending.pop(row.id, None)
+
+    def _index_transformation(self, row: Any, sign: int) -> None:
+        if sign > 0:
+            self._node_ix[row.node_id].transformations.append(row)
+            self._info_transformations[row.info_in_id].append(row)
+            if row.info_out_id != row.info_in_id:
+                self._info_transformations[row.info_out_id].append(row)
+        else:
+            self._node_ix[row.node_id].transformations.remove(row)
+            self._info_transformations[row.info_in_id].remove(row)
+            if row.info_out_id != row.info_in_id:
+                self._info_transformations[row.info_out_id].remove(row)
+
+    def _index_notification(self, row: Any, sign: int) -> None:
+        pass
+
+    # ------------------------------------------------------------------- reads
+
+    def get(self, table: str, ident: int | None) -> Any:
+        """The row of ``table`` with id ``ident``, or None."""
+        return self._rows[table].get(ident) if ident is not None else None
+
+    def rows(self, table: str) -> Sequence[Any]:
+        """Every row of ``table`` in id order (for export and digests: O(table))."""
+        return list(self._rows[table].values())
+
+    def count(self, table: str) -> int:
+        return len(self._rows[table])
+
+    def last_id(self, table: str) -> int:
+        return self._last_id[table]
+
+    def node_index(self, node_id: int) -> _NodeIndex:
+        return self._node_ix[node_id]
+
+    def network_index(self, network_id: int) -> _NetworkIndex:
+        return self._network_ix[network_id]
+
+    def open_networks(self) -> list[Any]:
+        """Networks whose ``full`` is false, by id."""
+        return sorted(self._open_networks.values(), key=_by_id)
+
+    def nodes_of_participant(self, participant_id: int) -> list[Any]:
+        return self._participant_nodes.get(participant_id, [])
+
+    def questions_of(self, participant_id: int) -> list[Any]:
+        return self._participant_questions.get(participant_id, [])
+
+    def participants_by_worker(self, worker_id: str) -> list[Any]:
+        return self._by_worker.get(worker_id, [])
+
+    def participants_by_assignment(self, assignment_id: str) -> list[Any]:
+        return self._by_assignment.get(assignment_id, [])
+
+    def status_counts(self) -> dict[str, int]:
+        return {status: n for status, n in self._status_counts.items() if n}
+
+    def transmissions_of_info(self, info_id: int) -> list[Any]:
+        return self._info_trans[info_id]
+
+    def transformations_of_info(self, info_id: int) -> list[Any]:
+        return self._info_transformations[info_id]
+
+    def transmissions_of_vector(self, vector_id: int) -> list[Any]:
+        return self._vector_trans[vector_id]
+
+    def extension(self, name: str, factory: Callable[[], Any]) -> Any:
+        """Per-store state owned by another module (e.g. oTree sessions), made on first use."""
+        try:
+            return self._extra[name]
+        except KeyError:
+            value = self._extra[name] = factory()
+            return value
+
+    def statistics(self) -> dict[str, int]:
+        """Row counts per table."""
+        return {table: len(rows) for table, rows in self._rows.items()}
+
+
+def _by_id(row: Any) -> int:
+    return row.id
+
+
+def _remove(index: dict[Any, list[Any]], key: Any, row: Any) -> None:
+    rows = index.get(key)
+    if rows is not None:
+        rows.remove(row)
+        if not rows:
+            del index[key]
