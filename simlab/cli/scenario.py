@@ -1,0 +1,72 @@
+"""``simlab scenario run SCENARIO``: run a scenario script with bots and report.
+
+Exit status: 0 when every check and threshold passed, 1 when one failed, 2 when the
+command line, the scenario file or the run itself was broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from ..engine.loader import LoadError, load_scenario
+from ..engine.runner import RunOptions, run_scenario
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="simlab scenario", description="Run scenario scripts (experiment + bots + checks).")
+    sub = parser.add_subparsers(dest="action", required=True)
+    run = sub.add_parser("run", help="run one scenario and report")
+    run.add_argument("scenario", help="path to a scenarios/*.py file")
+    run.add_argument("--participants", "-n", type=int, help="rescale the participant populations to N bots")
+    run.add_argument("--seed", "-s", type=int, help="run seed (default: the scenario's)")
+    run.add_argument("--url", help="run against this server instead of in-process (e.g. http://127.0.0.1:5000)")
+    run.add_argument("--report", type=Path, metavar="DIR", help="write report.json and report.html into DIR")
+    run.add_argument("--clock", choices=("virtual", "real"), help="in-process clock (default virtual; --url is always real)")
+    run.add_argument("--client", choices=("shared", "per-bot"), help="httpx client sharing (default: shared in-process, per-bot with --url)")
+    run.add_argument("--no-snapshot", action="store_true", help="skip reading the final state (no digest, no network pictures)")
+    run.add_argument("--rest-key", help="otree-rest-key header for oTree callers")
+    run.add_argument("--quiet", "-q", action="store_true", help="no live progress or summary tables")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """Parse ``argv`` (without ``scenario``), run, and return the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help and on errors
+        return int(exc.code or 0)
+    console = Console(stderr=True)
+    if args.participants is not None and args.participants < 0:
+        console.print(f"simlab scenario: --participants must be >= 0, got {args.participants}")
+        return 2
+    try:
+        scenario = load_scenario(args.scenario)
+    except (LoadError, ImportError, SyntaxError) as exc:
+        console.print(f"simlab scenario: cannot load {args.scenario}: {exc}")
+        return 2
+    options = RunOptions(
+        seed=args.seed,
+        participants=args.participants,
+        url=args.url,
+        report_dir=args.report,
+        clock=args.clock,
+        progress=not args.quiet,
+        shared_client=None if args.client is None else args.client == "shared",
+        snapshot=not args.no_snapshot,
+        otree_rest_key=args.rest_key,
+    )
+    try:
+        _ = options.virtual
+    except ValueError as exc:
+        console.print(f"simlab scenario: {exc}")
+        return 2
+    report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+    verdict = "[green]PASSED[/]" if report.passed else "[red]FAILED[/]"
+    data_digest = report.snapshot.digest() if report.snapshot else "not read"
+    console.print(f"{scenario.name}: {verdict} · seed {report.seed} · final state {data_digest}")
+    if args.report is not None:
+        console.print(f"report: {args.report / 'report.html'}")
+    return 0 if report.passed else 1

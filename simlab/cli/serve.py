@@ -1,0 +1,59 @@
+"""``simlab serve [EXPERIMENT_FILE]``: serve an experiment over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from functools import partial
+from pathlib import Path
+
+import trio
+
+from ..config import Settings
+from ..errors import ConfigError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="simlab serve",
+        description="Serve an experiment: Dallinger's web API (and oTree's REST API) on hypercorn/trio.",
+    )
+    parser.add_argument("experiment", nargs="?", type=Path, help="experiment file (default: Dallinger's base experiment)")
+    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port to listen on (default 5000)")
+    parser.add_argument("--in-memory", action="store_true", help="keep state in memory only (no data folder)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="folder of the durable database (default ./simlab-data)")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the experiment's random choices")
+    parser.add_argument("--auth-level", default=None, choices=["", "DEMO", "STUDY"], help="oTree auth level (env OTREE_AUTH_LEVEL)")
+    parser.add_argument("--rest-key", default=None, help="oTree REST key (env OTREE_REST_KEY)")
+    parser.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env().with_values(
+            host=args.host,
+            port=args.port,
+            data_dir=args.data_dir,
+            seed=args.seed,
+            otree_auth_level=args.auth_level,
+            otree_rest_key=args.rest_key,
+        )
+        from ..server import build_server
+
+        app, description = build_server(args.experiment, settings, in_memory=args.in_memory)
+    except ConfigError as exc:
+        print(f"simlab serve: {exc}", file=sys.stderr)
+        return 2
+    from ..serving import serve
+
+    print(f"simlab: serving {description} on {settings.base_url}", flush=True)
+    try:
+        trio.run(partial(serve, app, settings))
+    except KeyboardInterrupt:
+        pass
+    return 0

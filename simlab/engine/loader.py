@@ -1,0 +1,106 @@
+"""Import scenario and experiment files by path, under unique module names.
+
+Scenario scripts are user files, not installed packages.  Each is imported under a
+name derived from its absolute path (``simlab_user_scenario_quickstart_1a2b3c4d``),
+so two files called ``quickstart.py`` never collide with each other or with an
+installed module, and ``sys.path`` is never changed.
+
+A project keeps its ready bot behaviours in a ``bots/`` package next to
+``scenarios/``.  So that ``from bots.dallinger_participant import ...`` works in a
+scenario without installing anything, the loader registers that sibling package
+under the name ``bots`` (by file location, like any other import) unless a ``bots``
+module is already importable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .scenario import Scenario
+
+
+class LoadError(Exception):
+    """Raised when a scenario or experiment file cannot be imported or names nothing usable."""
+
+
+def _module_name(kind: str, path: Path) -> str:
+    tag = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    stem = "".join(c if c.isalnum() else "_" for c in path.stem)
+    return f"simlab_user_{kind}_{stem}_{tag}"
+
+
+def import_path(path: str | Path, kind: str = "module") -> ModuleType:
+    """Import the Python file at ``path`` under a unique name and return the module."""
+    file = Path(path).resolve()
+    if not file.is_file():
+        raise LoadError(f"{kind} file {str(path)!r} does not exist")
+    name = _module_name(kind, file)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, file)
+    if spec is None or spec.loader is None:
+        raise LoadError(f"{kind} file {str(path)!r} is not an importable Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def register_sibling_package(directory: Path, name: str) -> bool:
+    """Make ``directory/<name>/__init__.py`` importable as ``name`` unless ``name`` already is.
+
+    Returns True when the package is (now) importable from that directory.
+    """
+    init = directory / name / "__init__.py"
+    if name in sys.modules:
+        return True
+    if not init.is_file():
+        return False
+    if importlib.util.find_spec(name) is not None:
+        return True
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
+    if spec is None or spec.loader is None:
+        return False
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return True
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Import a scenario file and return its :class:`Scenario`.
+
+    The file must define ``scenario = Scenario(...)``, or hold exactly one
+    ``Scenario`` instance at module level.
+    """
+    file = Path(path).resolve()
+    register_sibling_package(file.parent.parent, "bots")
+    module = import_path(file, "scenario")
+    found = getattr(module, "scenario", None)
+    if isinstance(found, Scenario):
+        return found
+    candidates = [v for v in vars(module).values() if isinstance(v, Scenario)]
+    if len(candidates) != 1:
+        raise LoadError(f"scenario file {str(path)!r} must define `scenario = Scenario(...)`; found {len(candidates)} Scenario objects")
+    return candidates[0]
+
+
+def load_experiment(path: str | Path, base: type) -> type:
+    """Import an experiment file and return its one subclass of ``base`` defined there."""
+    module = import_path(path, "experiment")
+    classes: list[Any] = [
+        v for v in vars(module).values() if isinstance(v, type) and issubclass(v, base) and v is not base and v.__module__ == module.__name__
+    ]
+    if len(classes) != 1:
+        names = ", ".join(c.__name__ for c in classes) or "none"
+        raise LoadError(f"experiment file {str(path)!r} must define exactly one {base.__name__} subclass, found: {names}")
+    return classes[0]

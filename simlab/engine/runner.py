@@ -1,0 +1,193 @@
+"""Run a scenario end to end: server, launch, bots, checks, report.
+
+This is the composition root of a run and the only engine module that may wire
+simlab's own server (in-process runs build it with ``simlab.web.create_app``, imported
+lazily so ``--url`` runs never load it).  Bots still reach it only through HTTP.
+
+In-process runs default to a **virtual clock** (trio's ``MockClock`` with autojump):
+think times and arrival gaps cost no real time, and, because the engine never lets
+two bots wake at the same instant, the interleaving of requests, hence the final
+graph, depends only on the seed.  ``--clock real`` runs in real time instead (for
+latency under real concurrency); ``--url`` runs are always real.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import trio
+import trio.testing
+from rich.console import Console
+
+from .connect import ClientSource, Target
+from .dallinger_client import DallingerClient
+from .engine import Engine
+from .events import Events
+from .loader import load_experiment
+from .otree_client import OTreeClient
+from .progress import Progress, summary_tables
+from .report import RunReport
+from .retry import RetryPolicy
+from .scenario import CheckContext, Scenario, run_check
+from .seeds import derive_random, derive_seed
+from .snapshot import Snapshot, read_snapshot
+from .stats import RunStats
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a scenario (the command-line flags).
+
+    Args:
+        seed: overrides the scenario's seed.
+        participants: rescales the participant populations to this many bots.
+        url: run against this server instead of in-process.
+        report_dir: where to write the report (``None``: no files).
+        clock: ``"virtual"`` or ``"real"``; defaults to virtual in-process, real with a url.
+        progress: draw live progress.
+        shared_client: force one shared (True) or per-bot (False) httpx client.
+        snapshot: read the final state (needed by most checks and the digest).
+        otree_rest_key: the ``otree-rest-key`` header for oTree callers.
+    """
+
+    seed: int | None = None
+    participants: int | None = None
+    url: str | None = None
+    report_dir: Path | None = None
+    clock: str | None = None
+    progress: bool = True
+    shared_client: bool | None = None
+    snapshot: bool = True
+    otree_rest_key: str | None = None
+    retry: RetryPolicy = RetryPolicy()
+
+    @property
+    def virtual(self) -> bool:
+        """True when the run uses trio's virtual clock."""
+        clock = self.clock or ("real" if self.url else "virtual")
+        if clock not in ("virtual", "real"):
+            raise ValueError(f"clock must be 'virtual' or 'real', got {clock!r}")
+        if clock == "virtual" and self.url:
+            raise ValueError("clock 'virtual' needs an in-process run; a --url run waits on real sockets")
+        return clock == "virtual"
+
+
+def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None) -> Any:
+    """Build the in-process server for ``scenario`` with a server seed derived from ``seed``."""
+    from simlab.web import create_app  # the composition root may wire the server
+
+    experiment = scenario.experiment
+    if isinstance(experiment, (str, Path)):
+        from simlab import Experiment
+
+        path = Path(experiment)
+        if not path.is_absolute() and scenario_dir is not None:
+            path = scenario_dir / path
+        experiment = load_experiment(path, Experiment)
+    if isinstance(experiment, type):
+        experiment = experiment(seed=derive_seed(seed, "server"))
+    return create_app(experiment, settings=scenario.settings)
+
+
+def describe(scenario: Scenario, options: RunOptions, seed: int, source: ClientSource) -> dict[str, Any]:
+    """Return the run configuration for the report."""
+    return {
+        "target": options.url or "in-process",
+        "clock": "virtual" if options.virtual else "real",
+        "client": "shared" if source.shared else "per-bot",
+        "experiment": getattr(scenario.experiment, "__name__", repr(scenario.experiment)),
+        "populations": [
+            {
+                "name": p.label,
+                "bot": getattr(p.bot, "__name__", repr(p.bot)),
+                "count": p.count,
+                "rate": p.rate,
+                "start": p.start,
+                "wait_time": repr(p.wait_time) if p.wait_time is not None else repr(p.bot_class().wait_time),
+                "options": dict(p.options),
+            }
+            for p in scenario.all_populations()
+        ],
+        "limits": vars(scenario.limits) if hasattr(scenario.limits, "__dict__") else repr(scenario.limits),
+        "thresholds": {
+            "max_error_rate": scenario.thresholds.max_error_rate,
+            "max_p99": dict(scenario.thresholds.max_p99),
+            "max_failed_bots": scenario.thresholds.max_failed_bots,
+        },
+        "retry": {"attempts": options.retry.attempts, "base": options.retry.base, "cap": options.retry.cap},
+    }
+
+
+async def run_scenario_async(
+    scenario: Scenario, target: Target, options: RunOptions, *, console: Console | None = None
+) -> RunReport:
+    """Run ``scenario`` against ``target`` inside the current trio run and return its report."""
+    seed = scenario.seed if options.seed is None else options.seed
+    if options.participants is not None:
+        scenario = scenario.with_participants(options.participants)
+    console = console or Console(stderr=True)
+    events = Events()
+    source = ClientSource(target, shared=options.shared_client)
+    engine = Engine(
+        scenario.all_populations(), source, seed=seed, events=events, limits=scenario.limits, retry=options.retry,
+        otree_rest_key=options.otree_rest_key,
+    )
+    side_events = Events()  # launch, snapshot and checks: not part of the run's stats
+    real0 = time.perf_counter()
+    async with source.open(), source.client() as http:
+        side = DallingerClient(http, side_events, retry=options.retry, jitter=derive_random(seed, "side"))
+        if scenario.launch:
+            await side.launch()
+        stats = RunStats(origin=trio.current_time()).attach(events)
+        t0 = trio.current_time()
+        async with trio.open_nursery() as nursery:
+            if options.progress:
+                progress = Progress(console, stats, engine, virtual=options.virtual)
+                await nursery.start(progress.run)
+            await engine.run()
+            nursery.cancel_scope.cancel()
+        run_seconds = trio.current_time() - t0
+        snapshot = await read_snapshot(side) if options.snapshot else None
+        ctx = CheckContext(
+            dallinger=side,
+            otree=OTreeClient(http, side_events, retry=options.retry, rest_key=options.otree_rest_key),
+            snapshot=snapshot if snapshot is not None else Snapshot(),
+            stats=stats,
+            engine=engine.statistics(),
+            decisions=engine.decisions,
+        )
+        checks = [await run_check(fn, ctx) for fn in scenario.checks]
+    thresholds = scenario.thresholds.evaluate(stats)
+    report = RunReport(
+        scenario=scenario.name,
+        seed=seed,
+        config=describe(scenario, options, seed, source),
+        stats=stats,
+        checks=checks,
+        thresholds=thresholds,
+        snapshot=snapshot,
+        decisions=engine.decisions,
+        duration={"run": run_seconds, "real": time.perf_counter() - real0},
+        description=scenario.description,
+    )
+    if options.progress:
+        console.print(summary_tables(stats, checks, thresholds))
+    return report
+
+
+def run_scenario(
+    scenario: Scenario, options: RunOptions = RunOptions(), *, console: Console | None = None, scenario_dir: Path | None = None
+) -> RunReport:
+    """Run ``scenario`` in a fresh ``trio.run`` (virtual or real clock) and write its report."""
+    seed = scenario.seed if options.seed is None else options.seed
+    target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
+    clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
+    main = functools.partial(run_scenario_async, scenario, target, options, console=console)
+    report: RunReport = trio.run(main, clock=clock)
+    if options.report_dir is not None:
+        report.write(options.report_dir)
+    return report

@@ -1,0 +1,186 @@
+"""Scenario definitions: what a ``scenarios/*.py`` file declares.
+
+A scenario names the experiment, the bot populations and external callers, run
+limits, thresholds on the request stats, and checks on the final state read back
+through the API.  ``simlab scenario run`` passes only if every check and threshold
+does.
+
+Example (``scenarios/quickstart.py``)::
+
+    scenario = Scenario(
+        name="quickstart",
+        experiment=ChainExperiment,
+        populations=[Population(participant, count=20, rate=10)],
+        thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 1.0}),
+        checks=[every_participant_approved],
+    )
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Union
+
+from .population import Limits, Population
+
+if TYPE_CHECKING:
+    from .dallinger_client import DallingerClient
+    from .engine import EngineStatistics
+    from .otree_client import OTreeClient
+    from .snapshot import Snapshot
+    from .stats import RunStats
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of one check or threshold."""
+
+    name: str
+    passed: bool
+    message: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the result as a JSON-ready dict."""
+        return {"name": self.name, "passed": self.passed, "message": self.message}
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may look at: the final state and clients to read more of it.
+
+    Attributes:
+        dallinger: a client on the server (its requests are not in the run's stats).
+        otree: an oTree REST client on the server.
+        snapshot: the final Dallinger state, already read (networks, nodes, participants).
+        stats: the run's request stats.
+        engine: the engine's bot counts.
+        decisions: each bot's decision log, by bot id.
+    """
+
+    dallinger: DallingerClient
+    otree: OTreeClient
+    snapshot: Snapshot
+    stats: RunStats
+    engine: EngineStatistics
+    decisions: Mapping[int, list[tuple[str, object]]]
+
+
+#: A check returns a CheckResult, a bool, or ``(passed, message)``; sync or async.
+CheckOutcome = Union[CheckResult, bool, tuple[bool, str]]
+CheckFn = Callable[[CheckContext], Union[CheckOutcome, Awaitable[CheckOutcome]]]
+
+
+async def run_check(fn: CheckFn, ctx: CheckContext) -> CheckResult:
+    """Run one check and normalise what it returns; an exception is a failed check."""
+    name = getattr(fn, "__name__", repr(fn))
+    try:
+        outcome = fn(ctx)
+        if inspect.isawaitable(outcome):
+            outcome = await outcome
+    except Exception as exc:  # a broken check must fail the run, not crash the report
+        return CheckResult(name, False, f"check raised {type(exc).__name__}: {exc}")
+    if isinstance(outcome, CheckResult):
+        return outcome
+    if isinstance(outcome, tuple):
+        return CheckResult(name, bool(outcome[0]), str(outcome[1]))
+    if isinstance(outcome, bool):
+        return CheckResult(name, outcome, "")
+    return CheckResult(name, False, f"check returned {outcome!r}; expected bool, (bool, str) or CheckResult")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Limits on the run's request stats.
+
+    Args:
+        max_error_rate: the largest share of requests that may be errors (0.0 = none).
+        max_p99: seconds per route name; the key ``"*"`` applies to every route.
+        max_failed_bots: the most bots that may fail (``None`` = no limit).
+    """
+
+    max_error_rate: float | None = 0.0
+    max_p99: Mapping[str, float] = field(default_factory=dict)
+    max_failed_bots: int | None = 0
+
+    def evaluate(self, stats: RunStats) -> list[CheckResult]:
+        """Return one result per threshold that applies."""
+        results = []
+        total = stats.total
+        if self.max_error_rate is not None:
+            rate = total.errors / total.count if total.count else 0.0
+            results.append(
+                CheckResult(
+                    "max_error_rate",
+                    rate <= self.max_error_rate,
+                    f"error rate {rate:.4f} ({total.errors}/{total.count}), limit {self.max_error_rate}",
+                )
+            )
+        for route_name, limit in sorted(self.max_p99.items()):
+            names = sorted(stats.routes) if route_name == "*" else [route_name]
+            for name in names:
+                route = stats.routes.get(name)
+                p99 = route.latency.percentile(99) if route else None
+                ok = p99 is None or p99 <= limit
+                shown = "no requests" if p99 is None else f"{p99 * 1000:.1f} ms"
+                results.append(CheckResult(f"max_p99[{name}]", ok, f"p99 {shown}, limit {limit * 1000:.1f} ms"))
+        if self.max_failed_bots is not None:
+            failed = stats.bot_outcomes["failed"]
+            results.append(
+                CheckResult("max_failed_bots", failed <= self.max_failed_bots, f"{failed} failed bots, limit {self.max_failed_bots}")
+            )
+        return results
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A runnable study rehearsal.
+
+    Args:
+        name: shown in reports.
+        experiment: a Dallinger-style experiment class or instance, a path to an
+            experiment file, or ``None`` for a ``--url`` run against a live server.
+        populations: participant bots; ``--participants N`` rescales their counts.
+        callers: external callers (webhooks, experimenters); never rescaled.
+        limits: stop conditions.
+        thresholds: limits on error rate, p99 latencies and failed bots.
+        checks: functions of a :class:`CheckContext` run on the final state.
+        seed: the default seed (``--seed`` overrides it).
+        settings: passed to the server's ``create_app(settings=...)`` in-process.
+        launch: ``POST /launch`` before the bots start.
+        description: one paragraph for the report.
+    """
+
+    name: str
+    populations: Sequence[Population]
+    experiment: Any = None
+    callers: Sequence[Population] = ()
+    limits: Limits = field(default_factory=Limits)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    checks: Sequence[CheckFn] = ()
+    seed: int = 0
+    settings: Any = None
+    launch: bool = True
+    description: str = ""
+
+    def with_participants(self, n: int) -> Scenario:
+        """Return a copy whose populations hold ``n`` bots in total, in their proportions."""
+        if n < 0:
+            raise ValueError(f"participants must be >= 0, got {n}")
+        total = sum(p.count for p in self.populations)
+        if not self.populations:
+            return self
+        if total == 0:
+            counts = [n] + [0] * (len(self.populations) - 1)
+        else:
+            exact = [p.count * n / total for p in self.populations]
+            counts = [int(x) for x in exact]
+            order = sorted(range(len(exact)), key=lambda i: (counts[i] - exact[i], i))
+            for i in order[: n - sum(counts)]:
+                counts[i] += 1
+        return replace(self, populations=[p.with_count(c) for p, c in zip(self.populations, counts)])
+
+    def all_populations(self) -> list[Population]:
+        """Participants first, then callers (bot ids follow this order)."""
+        return [*self.populations, *self.callers]

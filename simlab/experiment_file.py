@@ -1,0 +1,91 @@
+"""Load an experiment file: plain Python written as Dallinger's ``experiment.py``.
+
+The file is imported by path under a unique module name (no ``sys.path``
+changes).  Its Experiment subclass is the one it defines (the most derived,
+when it defines several); a ``config.txt`` beside it gives Dallinger config
+values; ``templates/`` and ``static/`` beside it override simlab's pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .domain import Experiment
+from .domain.config import read_config_txt
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ExperimentFile:
+    """What an experiment file provides."""
+
+    path: Path
+    module: ModuleType
+    experiment_class: type[Experiment]
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.folder / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.folder / "static"
+
+
+def import_file(path: Path, prefix: str) -> ModuleType:
+    """Import the Python file at ``path`` as a fresh module named ``{prefix}_<hash>``."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:12]
+    name = f"{prefix}_{path.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except ConfigError:
+        raise
+    except Exception as exc:
+        del sys.modules[name]
+        raise ConfigError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from exc
+    return module
+
+
+def find_experiment_class(module: ModuleType, where: str) -> type[Experiment]:
+    """The Experiment subclass ``module`` defines; the most derived one if several."""
+    defined = [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Experiment) and obj.__module__ == module.__name__
+    ]
+    leaves = [c for c in defined if not any(o is not c and issubclass(o, c) for o in defined)]
+    if not leaves:
+        raise ConfigError(f"{where}: defines no subclass of simlab.Experiment")
+    if len(leaves) > 1:
+        names = ", ".join(sorted(c.__name__ for c in leaves))
+        raise ConfigError(f"{where}: defines several experiments ({names}); keep one per file")
+    return leaves[0]
+
+
+def load_experiment_file(path: str | Path) -> ExperimentFile:
+    """Import ``path`` and find its experiment class and configuration."""
+    path = Path(path).resolve()
+    module = import_file(path, "simlab_experiment")
+    experiment_class = find_experiment_class(module, str(path))
+    config_txt = path.parent / "config.txt"
+    config = read_config_txt(config_txt) if config_txt.is_file() else {}
+    return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config)

@@ -1,0 +1,31 @@
+"""Compose a server from an experiment file and settings (used by the CLI and the harness)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .domain import Experiment
+from .experiment_file import load_experiment_file
+from .web import create_app
+
+logger = logging.getLogger("simlab.server")
+
+
+def build_server(experiment_path: Path | None, settings: Settings, *, in_memory: bool = True) -> tuple[Any, str]:
+    """The app for ``experiment_path`` (None: Dallinger's base experiment) and a description."""
+    if experiment_path is None:
+        experiment: type[Experiment] = Experiment
+        config: dict[str, Any] = {}
+        folder = None
+        name = "the base Experiment"
+    else:
+        loaded = load_experiment_file(experiment_path)
+        experiment, config, folder = loaded.experiment_class, loaded.config, loaded.folder
+        name = f"{experiment.__name__} from {loaded.path}"
+    if not in_memory:
+        logger.warning("durable storage is not available yet: serving in memory")
+    app = create_app(experiment, settings=settings, config=config, folder=folder)
+    return app, name + (" (in memory)")

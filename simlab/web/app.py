@@ -1,0 +1,82 @@
+"""``create_app``: build a QuartTrio app for one experiment and one store."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader
+from quart import Response, request
+from quart_trio import QuartTrio
+
+from ..config import Settings
+from ..domain import Experiment
+from ..store import GraphStore
+from .dallinger import dallinger_blueprint
+from .dallinger.chat import PubSub
+from .dallinger.wire import DallingerError, error_response
+from .resources import Resources
+from .runtime import Runtime
+
+logger = logging.getLogger("simlab.web")
+
+
+def create_app(
+    experiment: type[Experiment] | Experiment | None = None,
+    *,
+    settings: Settings | None = None,
+    store: GraphStore | None = None,
+    resources: Resources | None = None,
+    config: dict[str, Any] | None = None,
+    folder: Path | None = None,
+) -> QuartTrio:
+    """A QuartTrio app serving ``experiment`` (a class, an instance, or None for the base).
+
+    Args:
+        experiment: the experiment; a class is instantiated on ``store``.
+        settings: server settings (defaults: ``Settings()``).
+        store: the graph store (a new one by default).
+        resources: template/static folders (default: the experiment folder's, then simlab's).
+        config: Dallinger config values (e.g. read from a ``config.txt``).
+        folder: the experiment file's folder, for its ``templates/`` and ``static/``.
+    """
+    settings = settings or Settings()
+    if experiment is None:
+        experiment = Experiment
+    if isinstance(experiment, type):
+        experiment = experiment(
+            store if store is not None else GraphStore(), config=config, seed=settings.seed, base_url=settings.base_url
+        )
+    elif store is not None and experiment.store is not store:
+        raise ValueError("experiment and store disagree: pass the experiment's own store or none")
+    resources = resources or Resources.for_experiment(folder)
+
+    app = QuartTrio("simlab")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["JSON_SORT_KEYS"] = False
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(d)) for d in resources.template_dirs])
+
+    rt = Runtime(experiment, settings, resources)
+    rt.pubsub = PubSub()
+    rt.app = app
+    app.extensions["simlab"] = rt
+
+    @app.errorhandler(DallingerError)
+    async def dallinger_error(err: DallingerError) -> Response:
+        form = await request.form if request.method == "POST" else None
+        return error_response(err, experiment.config.get("contact_email_on_error") or "", form)
+
+    app.register_blueprint(dallinger_blueprint(rt))
+    return app
+
+
+def start_background_tasks(rt: Runtime) -> None:
+    """Start the experiment's ``background_tasks`` in the app's nursery (when serving)."""
+    nursery = getattr(rt.app, "nursery", None)
+    for task in rt.exp.background_tasks:
+        if nursery is None or not inspect.iscoroutinefunction(task):
+            logger.warning("background task %r not started: needs an async function and a serving app", task)
+            continue
+        nursery.start_soon(task)

@@ -1,0 +1,20 @@
+"""Dallinger's experiment-server web API (spec: dallinger-api.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from quart import Blueprint
+
+from . import chat, infos, lifecycle, nodes, pages, participants
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
+
+def dallinger_blueprint(rt: Runtime) -> Blueprint:
+    """All Dallinger routes for one runtime; pages last, as their rules catch the rest."""
+    bp = Blueprint("dallinger", "simlab.web.dallinger")
+    for module in (participants, nodes, infos, lifecycle, chat, pages):
+        module.register(bp, rt)
+    return bp

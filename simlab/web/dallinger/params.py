@@ -1,0 +1,170 @@
+"""Dallinger's request parameters: where they come from and how they are checked.
+
+Values come from the query string merged with form fields, as Flask's
+``request.values``; simlab also accepts a JSON object body (a superset).  The
+rules and messages are those of Dallinger's ``request_parameter`` (spec 2),
+whose messages start with ``request.url`` and the method.  Where Dallinger
+answers bad input with a 500, simlab raises a 400 in the same style naming the
+parameter, the value and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from quart import Request
+
+from ...domain.operations import PROPERTY_NAMES, Properties
+from ...store import MAX_ID
+from .wire import DallingerError
+
+_MISSING = object()
+_ID = re.compile(r"-?[0-9]+")
+
+
+class Params:
+    """The parameters of one request, with Dallinger's validation rules."""
+
+    __slots__ = ("values", "body", "url", "method", "known_classes")
+
+    def __init__(
+        self,
+        values: Mapping[str, str],
+        url: str,
+        method: str,
+        known_classes: Mapping[str, type],
+        body: Mapping[str, str] | None = None,
+    ) -> None:
+        self.values = values
+        self.body = body or {}
+        self.url = url
+        self.method = method
+        self.known_classes = known_classes
+
+    @classmethod
+    async def read(cls, request: Request, known_classes: Mapping[str, type]) -> Params:
+        values: dict[str, str] = dict(request.args.items())
+        body: dict[str, str] = {}
+        if request.method != "GET" or request.content_length:
+            if request.mimetype == "application/json":
+                data = await request.get_json(silent=True)
+                if not isinstance(data, dict):
+                    raise DallingerError(f"{request.url} {request.method} request, body is not a JSON object")
+                body = {k: _as_text(v) for k, v in data.items() if v is not None}
+            else:
+                body = dict((await request.form).items())
+            values.update(body)
+        return cls(values, request.url, request.method, known_classes, body)
+
+    def fail(self, rule: str) -> DallingerError:
+        return DallingerError(f"{self.url} {self.method} request, {rule}")
+
+    def text(self, name: str, default: Any = None, optional: bool = False) -> Any:
+        """A string parameter; missing means ``default``, else None if optional, else 400."""
+        value = self.values.get(name, _MISSING)
+        if value is _MISSING:
+            if default is not None:
+                return default
+            if optional:
+                return None
+            raise self.fail(f"{name} not specified")
+        if "\x00" in value:  # type: ignore[operator]
+            raise self.fail(f"invalid character (NUL) in {name}")
+        return value
+
+    def integer(self, name: str, default: int | None = None, optional: bool = False) -> Any:
+        value = self.text(name, default=default, optional=optional)
+        if value is None or isinstance(value, int):
+            return value
+        try:
+            number = int(value)
+        except ValueError:
+            raise self.fail(f"non-numeric {name}: {value}") from None
+        if abs(number) > MAX_ID:
+            raise self.fail(f"{name} out of range: {value}")
+        return number
+
+    def boolean(self, name: str, default: bool | None = None, optional: bool = False) -> Any:
+        value = self.text(name, default=default, optional=optional)
+        if value is None or isinstance(value, bool):
+            return value
+        if value not in ("True", "False"):
+            raise self.fail(f"non-boolean {name}: {value}")
+        return value == "True"
+
+    def known_class(self, name: str, default: type, base: type | None = None) -> type:
+        """A class named in ``known_classes``; with ``base``, it must derive from it (else 400)."""
+        value = self.text(name, optional=True)
+        if value is None:
+            return default
+        cls = self.known_classes.get(value)
+        if cls is None:
+            raise self.fail(f"unknown_class: {value} for parameter {name}")
+        if base is not None and not (isinstance(cls, type) and issubclass(cls, base)):
+            raise self.fail(f"{name} must name a {base.__name__} class, got {value}")
+        return cls
+
+    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(name, default=default)
+        if value not in allowed:
+            raise self.fail(f"invalid {name}: {value} (must be one of {', '.join(allowed)})")
+        return value  # type: ignore[no-any-return]
+
+    def properties(self) -> Properties:
+        """``details`` (JSON text, parsed) and ``property1``–``5`` for ``assign_properties``."""
+        raw = self.text("details", optional=True)
+        details, has_details = None, raw is not None
+        if has_details:
+            details = parse_details(self, raw)
+        values = {}
+        for name in PROPERTY_NAMES:
+            value = self.text(name, optional=True)
+            if value:
+                values[name] = value
+        return Properties(details=details, has_details=has_details, values=values)
+
+
+def parse_details(params: Params, raw: str) -> Any:
+    """Parse ``details``: JSON that can be stored (no NaN or Infinity), else 400."""
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise params.fail(f"details is not valid JSON: {raw}") from None
+    return value
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not storable JSON")
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return "" if value is None else str(value)
+
+
+def path_id(params: Params, name: str, raw: str) -> int | None:
+    """An id from an untyped URL segment: 400 if not an integer, None if out of range.
+
+    Dallinger passes these segments to PostgreSQL and answers 500 (spec 2); an id
+    beyond the store's range cannot exist, so the route's "not found" applies.
+    """
+    if not _ID.fullmatch(raw):
+        raise params.fail(f"non-numeric {name}: {raw}")
+    number = int(raw)
+    return number if 0 < number <= MAX_ID else None
+
+
+def url_id(value: int) -> int | None:
+    """An ``int:`` URL segment, or None when no row can have it."""
+    return value if value <= MAX_ID else None

@@ -1,0 +1,70 @@
+"""Runtime: what every handler of one app shares (experiment, store, settings).
+
+Handlers reach it through a closure made by the app factory, never a global,
+so one process can hold several apps with their own stores.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from quart import request
+
+from ..config import Settings
+from ..domain import Experiment
+from .dallinger.params import Params, url_id
+from .dallinger.wire import DallingerError
+
+logger = logging.getLogger("simlab.web")
+
+
+class Runtime:
+    """The experiment, its store and the settings, plus request helpers for handlers."""
+
+    def __init__(self, experiment: Experiment, settings: Settings, resources: Any = None) -> None:
+        self.exp = experiment
+        self.store = experiment.store
+        self.settings = settings
+        self.resources = resources
+        self.pubsub: Any = None
+        self.app: Any = None
+
+    def publish(self, channel: str, payload: str) -> None:
+        """Publish on the in-process chat relay (Dallinger publishes through Redis)."""
+        if self.pubsub is not None:
+            self.pubsub.publish(channel, payload)
+
+    def start_background_tasks(self) -> None:
+        from .app import start_background_tasks
+
+        start_background_tasks(self)
+
+    async def params(self) -> Params:
+        return await Params.read(request, self.exp.known_classes)
+
+    def node(self, node_id: int, error_type: str, *, participant: Any = None) -> Any:
+        """The node with ``node_id`` or a 400 with the route's message."""
+        node = self.store.get("node", url_id(node_id))
+        if node is None:
+            raise DallingerError(error_type, participant=participant)
+        return node
+
+    @contextmanager
+    def atomic(self, error_type: str, *, status: int = 400, participant: Any = None) -> Iterator[None]:
+        """Run domain work in one transaction; any failure undoes it and answers the route's error.
+
+        Dallinger answers any exception in these blocks with the route's generic
+        message (experiment hooks included); simlab does the same, logs the
+        traceback, and, unlike Dallinger, leaves no partial write behind.
+        """
+        try:
+            with self.store.transaction():
+                yield
+        except DallingerError:
+            raise
+        except Exception as exc:
+            logger.info("%s %s: %s: %r", request.method, request.path, error_type, exc, exc_info=True)
+            raise DallingerError(error_type, status=status, participant=participant) from exc
