@@ -8,6 +8,7 @@ from typing import Any
 
 from .config import Settings
 from .domain import Experiment
+from .durability import open_durable_store
 from .experiment_file import load_experiment_file
 from .web import create_app
 
@@ -25,7 +26,9 @@ def build_server(experiment_path: Path | None, settings: Settings, *, in_memory:
         loaded = load_experiment_file(experiment_path)
         experiment, config, folder = loaded.experiment_class, loaded.config, loaded.folder
         name = f"{experiment.__name__} from {loaded.path}"
-    if not in_memory:
-        logger.warning("durable storage is not available yet: serving in memory")
-    app = create_app(experiment, settings=settings, config=config, folder=folder)
-    return app, name + (" (in memory)")
+    if in_memory:
+        app = create_app(experiment, settings=settings, config=config, folder=folder)
+        return app, name + " (in memory)"
+    store, journal, loaded = open_durable_store(settings.data_dir, experiment)
+    app = create_app(experiment, settings=settings, store=store, config=config, folder=folder, journal=journal)
+    return app, f"{name} (durable in {settings.data_dir}/, {loaded} rows loaded)"

@@ -88,6 +88,11 @@ class GraphStore:
         self._info_trans: dict[int, list[Any]] = {}
         self._info_transformations: dict[int, list[Any]] = {}
         self._vector_trans: dict[int, list[Any]] = {}
+        self._participant_by_code: dict[str, Any] = {}
+        self._session_participants: dict[str, list[Any]] = {}
+        self._session_by_code: dict[str, Any] = {}
+        self._session_by_join_code: dict[str, Any] = {}
+        self._room_by_name: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
         self._undo: list[tuple[Any, str, Any]] | None = None
         self._rolling_back = False
@@ -179,12 +184,26 @@ class GraphStore:
             self._by_worker.setdefault(row.worker_id, []).append(row)
             self._by_assignment.setdefault(row.assignment_id, []).append(row)
             self._status_counts[row.status] += 1
+            self._index_otree_participant(row, None, None)
         else:
             del self._participant_nodes[row.id]
             del self._participant_questions[row.id]
             _remove(self._by_worker, row.worker_id, row)
             _remove(self._by_assignment, row.assignment_id, row)
             self._status_counts[row.status] -= 1
+            self._unindex_otree_participant(row, row.code, row.session_code)
+
+    def _index_otree_participant(self, row: Any, old_code: Any, old_session: Any) -> None:
+        if row.code is not None:
+            self._participant_by_code[row.code] = row
+        if row.session_code is not None:
+            self._session_participants.setdefault(row.session_code, []).append(row)
+
+    def _unindex_otree_participant(self, row: Any, code: Any, session_code: Any) -> None:
+        if code is not None and self._participant_by_code.get(code) is row:
+            del self._participant_by_code[code]
+        if session_code is not None:
+            _remove(self._session_participants, session_code, row)
 
     def _on_participant_change(self, row: Any, name: str, old: Any) -> None:
         if name == "status":
@@ -196,6 +215,14 @@ class GraphStore:
         elif name == "assignment_id":
             _remove(self._by_assignment, old, row)
             self._by_assignment.setdefault(row.assignment_id, []).append(row)
+        elif name == "code":
+            self._unindex_otree_participant(row, old, None)
+            if row.code is not None:
+                self._participant_by_code[row.code] = row
+        elif name == "session_code":
+            self._unindex_otree_participant(row, None, old)
+            if row.session_code is not None:
+                self._session_participants.setdefault(row.session_code, []).append(row)
 
     def _index_question(self, row: Any, sign: int) -> None:
         questions = self._participant_questions[row.participant_id]
@@ -327,6 +354,21 @@ class GraphStore:
     def _index_notification(self, row: Any, sign: int) -> None:
         pass
 
+    def _index_session(self, row: Any, sign: int) -> None:
+        for index, key in ((self._session_by_code, row.code), (self._session_by_join_code, row.join_code)):
+            if key is None:
+                continue
+            if sign > 0:
+                index[key] = row
+            else:
+                index.pop(key, None)
+
+    def _index_room(self, row: Any, sign: int) -> None:
+        if sign > 0:
+            self._room_by_name[row.name] = row
+        else:
+            self._room_by_name.pop(row.name, None)
+
     # ------------------------------------------------------------------- reads
 
     def get(self, table: str, ident: int | None) -> Any:
@@ -367,6 +409,22 @@ class GraphStore:
 
     def status_counts(self) -> dict[str, int]:
         return {status: n for status, n in self._status_counts.items() if n}
+
+    def participant_by_code(self, code: str) -> Any:
+        return self._participant_by_code.get(code)
+
+    def participants_of_session(self, session_code: str) -> list[Any]:
+        """A session's participants, in creation order (their ``id_in_session`` order)."""
+        return self._session_participants.get(session_code, [])
+
+    def session_by_code(self, code: str) -> Any:
+        return self._session_by_code.get(code)
+
+    def session_by_join_code(self, join_code: str) -> Any:
+        return self._session_by_join_code.get(join_code)
+
+    def room(self, name: str) -> Any:
+        return self._room_by_name.get(name)
 
     def transmissions_of_info(self, info_id: int) -> list[Any]:
         return self._info_trans[info_id]

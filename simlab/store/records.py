@@ -240,6 +240,57 @@ class NotificationRow(Row):
     _defaults = {"assignment_id": None, "event_type": None}
 
 
+class SessionRow(Row):
+    """An oTree session: a config, its participants (participant rows) and its vars."""
+
+    __slots__ = (
+        "code",
+        "label",
+        "config_name",
+        "config",
+        "num_participants",
+        "vars",
+        "created_at",
+        "is_demo",
+        "room_name",
+        "join_code",
+    )
+    table = "session"
+    columns = SHARED_COLUMNS + (
+        "code",
+        "label",
+        "config_name",
+        "config",
+        "num_participants",
+        "vars",
+        "created_at",
+        "is_demo",
+        "room_name",
+        "join_code",
+    )
+    _defaults = {
+        "code": None,
+        "label": None,
+        "config_name": None,
+        "config": dict,
+        "num_participants": 0,
+        "vars": dict,
+        "created_at": None,
+        "is_demo": False,
+        "room_name": None,
+        "join_code": None,
+    }
+
+
+class RoomRow(Row):
+    """The state of an oTree room: its current session and vars posted for labels not yet arrived."""
+
+    __slots__ = ("name", "session_code", "pending_vars")
+    table = "room"
+    columns = SHARED_COLUMNS + ("name", "session_code", "pending_vars")
+    _defaults = {"name": None, "session_code": None, "pending_vars": dict}
+
+
 #: Dallinger's exported tables, in export order (spec section 10).
 DALLINGER_TABLES: tuple[str, ...] = (
     "info",
@@ -265,5 +316,7 @@ ROW_CLASSES: dict[str, type[Row]] = {
         TransmissionRow,
         TransformationRow,
         NotificationRow,
+        SessionRow,
+        RoomRow,
     )
 }

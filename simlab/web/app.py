@@ -12,6 +12,7 @@ from quart import Response, request
 from quart_trio import QuartTrio
 
 from ..config import Settings
+from ..durability import Journal, JournalFailed
 from ..domain import Experiment
 from ..store import GraphStore
 from .dallinger import dallinger_blueprint
@@ -31,6 +32,7 @@ def create_app(
     resources: Resources | None = None,
     config: dict[str, Any] | None = None,
     folder: Path | None = None,
+    journal: Journal | None = None,
 ) -> QuartTrio:
     """A QuartTrio app serving ``experiment`` (a class, an instance, or None for the base).
 
@@ -41,6 +43,7 @@ def create_app(
         resources: template/static folders (default: the experiment folder's, then simlab's).
         config: Dallinger config values (e.g. read from a ``config.txt``).
         folder: the experiment file's folder, for its ``templates/`` and ``static/``.
+        journal: the durable journal of ``store``; responses then wait for their writes.
     """
     settings = settings or Settings()
     if experiment is None:
@@ -68,8 +71,33 @@ def create_app(
         form = await request.form if request.method == "POST" else None
         return error_response(err, experiment.config.get("contact_email_on_error") or "", form)
 
+    if journal is not None:
+        attach_journal(app, journal)
     app.register_blueprint(dallinger_blueprint(rt))
     return app
+
+
+def attach_journal(app: QuartTrio, journal: Journal) -> None:
+    """Run the journal's writer while serving; answer each write only once it is durable."""
+
+    @app.before_serving
+    async def start_writer() -> None:
+        app.nursery.start_soon(journal.run)
+
+    @app.after_serving
+    async def stop_writer() -> None:
+        await journal.close()
+
+    @app.after_request
+    async def wait_for_durability(response: Response) -> Response:
+        seq = journal.request_needs_wait()
+        if seq:
+            try:
+                await journal.wait_durable(seq)
+            except JournalFailed as exc:
+                logger.error("answering 503: %s", exc)
+                return Response(f"durable storage failed: {exc}", status=503, content_type="text/plain; charset=utf-8")
+        return response
 
 
 def start_background_tasks(rt: Runtime) -> None:
