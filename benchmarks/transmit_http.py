@@ -109,31 +109,53 @@ async def drive(url: str, triples: list, concurrency: int, duration: float, max_
     }
 
 
-async def main_async(args: argparse.Namespace) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as tmp:
-        experiment = Path(tmp) / "bench_experiment.py"
-        experiment.write_text(EXPERIMENT.format(nodes=args.nodes))
-        server = subprocess.Popen(
-            [sys.executable, "-m", "simlab", "serve", str(experiment), "--port", str(port), "--in-memory",
+HEADER = f"{'concurrency':>11} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+
+
+def format_row(row: dict) -> str:
+    return (
+        f"{row['concurrency']:>11} {row['requests']:>9} {row['errors']:>6} {row['req_per_s']:>8.0f} "
+        f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['max_ms']:>8.2f}"
+    )
+
+
+class Server:
+    """``simlab serve`` of the benchmark experiment in a subprocess (in memory or durable)."""
+
+    def __init__(self, nodes: int, durable: bool = False) -> None:
+        self.nodes = nodes
+        self.durable = durable
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    async def __aenter__(self) -> "Server":
+        self._tmp = tempfile.TemporaryDirectory()
+        experiment = Path(self._tmp.name) / "bench_experiment.py"
+        experiment.write_text(EXPERIMENT.format(nodes=self.nodes))
+        storage = ["--data-dir", str(Path(self._tmp.name) / "data")] if self.durable else ["--in-memory"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "simlab", "serve", str(experiment), "--port", str(self.port), *storage,
              "--log-level", "WARNING"],
             env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
         )
-        try:
-            await wait_ready(url)
-            triples = await setup(url, args.nodes)
-            print(f"{'concurrency':>11} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-            for concurrency in args.concurrency:
-                row = await drive(url, triples, concurrency, args.duration, args.max_requests)
-                print(
-                    f"{row['concurrency']:>11} {row['requests']:>9} {row['errors']:>6} {row['req_per_s']:>8.0f} "
-                    f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['max_ms']:>8.2f}",
-                    flush=True,
-                )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        await wait_ready(self.url)
+        self.triples = await setup(self.url, self.nodes)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self._tmp.cleanup()
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    async with Server(args.nodes, durable=args.durable) as server:
+        print(f"transmit over HTTP, {'durable' if args.durable else 'in memory'}, {args.nodes} nodes")
+        print(HEADER)
+        for concurrency in args.concurrency:
+            row = await drive(server.url, server.triples, concurrency, args.duration, args.max_requests)
+            print(format_row(row), flush=True)
 
 
 def main() -> None:
@@ -142,6 +164,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 16, 64])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per concurrency level")
     parser.add_argument("--max-requests", type=int, default=50_000, help="cap per concurrency level")
+    parser.add_argument("--durable", action="store_true", help="serve with the SQLite journal instead of --in-memory")
     trio.run(main_async, parser.parse_args())
 
 

@@ -15,6 +15,7 @@ from ..config import Settings
 from ..durability import Journal, JournalFailed
 from ..domain import Experiment
 from ..store import GraphStore
+from .admin import admin_blueprint, protect_routes
 from .dallinger import dallinger_blueprint
 from .dallinger.chat import PubSub
 from .dallinger.wire import DallingerError, error_response
@@ -73,6 +74,8 @@ def create_app(
 
     if journal is not None:
         attach_journal(app, journal)
+    protect_routes(app, rt)
+    app.register_blueprint(admin_blueprint(rt))
     app.register_blueprint(dallinger_blueprint(rt))
     return app
 

@@ -179,11 +179,6 @@ def register(bp: Blueprint, rt: Runtime) -> None:
     async def error_page_route() -> Any:
         return html_error(rt, request.args.get("error_type", "default"), 500)
 
-    @bp.route("/dashboard", methods=["GET", "POST"])
-    @bp.route("/dashboard/<path:rest>", methods=["GET", "POST"])
-    async def dashboard(rest: str = "") -> Any:
-        return Response("Unauthorized", status=401, content_type="text/plain; charset=utf-8")
-
     @bp.route("/<page>", methods=["GET"])
     async def page(page: str) -> Any:
         if not safe_name(page):
