@@ -50,6 +50,44 @@ from .domain import (
 )
 from .errors import ConfigError, SimlabError
 
+#: Names of the bot engine re-exported here, imported on first use so that a
+#: server process never loads the engine (PEP 562).
+_ENGINE_NAMES = (
+    "ApiError",
+    "Bot",
+    "CheckContext",
+    "CheckResult",
+    "DallingerClient",
+    "Events",
+    "Limits",
+    "NoNetworkAvailable",
+    "OTreeClient",
+    "Persona",
+    "Population",
+    "RequestEvent",
+    "RetryPolicy",
+    "RunOptions",
+    "Scenario",
+    "StopBot",
+    "Thresholds",
+    "WaitTime",
+    "between",
+    "constant",
+    "exponential",
+    "flow_bot",
+    "load_scenario",
+    "run_scenario",
+    "task",
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _ENGINE_NAMES:
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'simlab' has no attribute {name!r}")
+
 __all__ = [
     "Agent",
     "Burst",
@@ -88,4 +126,5 @@ __all__ = [
     "Transmission",
     "Vector",
     "__version__",
+    *_ENGINE_NAMES,
 ]

@@ -6,7 +6,7 @@ so two files called ``quickstart.py`` never collide with each other or with an
 installed module, and ``sys.path`` is never changed.
 
 A project keeps its ready bot behaviours in a ``bots/`` package next to
-``scenarios/``.  So that ``from bots.dallinger_participant import ...`` works in a
+``scenarios/`` (or next to the scenario file).  So that ``from bots.dallinger_participant import ...`` works in a
 scenario without installing anything, the loader registers that sibling package
 under the name ``bots`` (by file location, like any other import) unless a ``bots``
 module is already importable.
@@ -83,7 +83,9 @@ def load_scenario(path: str | Path) -> Scenario:
     ``Scenario`` instance at module level.
     """
     file = Path(path).resolve()
-    register_sibling_package(file.parent.parent, "bots")
+    for folder in (file.parent.parent, file.parent):
+        if register_sibling_package(folder, "bots"):
+            break
     module = import_path(file, "scenario")
     found = getattr(module, "scenario", None)
     if isinstance(found, Scenario):

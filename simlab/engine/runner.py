@@ -77,20 +77,26 @@ class RunOptions:
 
 
 def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None) -> Any:
-    """Build the in-process server for ``scenario`` with a server seed derived from ``seed``."""
-    from simlab.web import create_app  # the composition root may wire the server
+    """Build the in-process server for ``scenario``; its random choices get a seed derived from ``seed``."""
+    from simlab import Experiment, Settings  # the composition root may wire the server
+    from simlab.web import create_app
 
+    settings = scenario.settings
+    if settings is None:
+        settings = Settings()
+    elif not isinstance(settings, Settings):
+        settings = Settings().with_values(**dict(settings))
+    if settings.seed is None:
+        settings = settings.with_values(seed=derive_seed(seed, "server") % 2**63)
     experiment = scenario.experiment
+    folder = None
     if isinstance(experiment, (str, Path)):
-        from simlab import Experiment
-
         path = Path(experiment)
         if not path.is_absolute() and scenario_dir is not None:
             path = scenario_dir / path
         experiment = load_experiment(path, Experiment)
-    if isinstance(experiment, type):
-        experiment = experiment(seed=derive_seed(seed, "server"))
-    return create_app(experiment, settings=scenario.settings)
+        folder = path.resolve().parent
+    return create_app(experiment, settings=settings, config=dict(scenario.config) if scenario.config else None, folder=folder)
 
 
 def describe(scenario: Scenario, options: RunOptions, seed: int, source: ClientSource) -> dict[str, Any]:

@@ -147,7 +147,8 @@ class Scenario:
         thresholds: limits on error rate, p99 latencies and failed bots.
         checks: functions of a :class:`CheckContext` run on the final state.
         seed: the default seed (``--seed`` overrides it).
-        settings: passed to the server's ``create_app(settings=...)`` in-process.
+        settings: in-process server settings (a ``simlab.Settings`` or a mapping of its fields).
+        config: Dallinger config values for the experiment (as in ``config.txt``).
         launch: ``POST /launch`` before the bots start.
         description: one paragraph for the report.
     """
@@ -161,6 +162,7 @@ class Scenario:
     checks: Sequence[CheckFn] = ()
     seed: int = 0
     settings: Any = None
+    config: Mapping[str, Any] | None = None
     launch: bool = True
     description: str = ""
 

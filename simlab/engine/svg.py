@@ -71,10 +71,19 @@ def line_chart(title: str, series: Sequence[tuple[str, Sequence[tuple[float, flo
 
 
 def histogram_chart(title: str, values: Sequence[tuple[float, int]], x_label: str, bins: int = 30) -> str:
-    """Draw ``(value, count)`` pairs as a histogram of ``bins`` equal-width bars."""
+    """Draw ``(value, count)`` pairs as ``bins`` equal-width bars (the last one open-ended)."""
     if not values:
         return empty_chart(title)
-    lo, hi = min(v for v, _ in values), max(v for v, _ in values)
+    lo, top = min(v for v, _ in values), max(v for v, _ in values)
+    # a few slow outliers would squash every bar into the first one: the range stops at
+    # twice the 99th percentile and the last bar collects everything above it
+    total, seen, p99 = sum(n for _, n in values), 0, top
+    for v, n in sorted(values):
+        seen += n
+        if seen >= 0.99 * total:
+            p99 = v
+            break
+    hi = min(top, lo + 2 * (p99 - lo)) if p99 > lo else top
     width = (hi - lo) / bins or 1.0
     counts = [0] * bins
     for v, n in values:

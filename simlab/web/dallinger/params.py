@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from urllib.parse import parse_qsl
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,36 +30,48 @@ _ID = re.compile(r"-?[0-9]+")
 class Params:
     """The parameters of one request, with Dallinger's validation rules."""
 
-    __slots__ = ("values", "body", "url", "method", "known_classes")
+    __slots__ = ("values", "body", "request", "known_classes")
 
     def __init__(
         self,
         values: Mapping[str, str],
-        url: str,
-        method: str,
+        request: Request,
         known_classes: Mapping[str, type],
         body: Mapping[str, str] | None = None,
     ) -> None:
         self.values = values
         self.body = body or {}
-        self.url = url
-        self.method = method
+        self.request = request
         self.known_classes = known_classes
+
+    @property
+    def url(self) -> str:
+        """Flask's ``request.url`` (scheme, host, path and query), as Dallinger's messages quote it."""
+        return self.request.url  # computed only when a message needs it
+
+    @property
+    def method(self) -> str:
+        return self.request.method
 
     @classmethod
     async def read(cls, request: Request, known_classes: Mapping[str, type]) -> Params:
         values: dict[str, str] = dict(request.args.items())
         body: dict[str, str] = {}
         if request.method != "GET" or request.content_length:
-            if request.mimetype == "application/json":
+            mimetype = request.mimetype
+            if mimetype == "application/json":
                 data = await request.get_json(silent=True)
                 if not isinstance(data, dict):
                     raise DallingerError(f"{request.url} {request.method} request, body is not a JSON object")
                 body = {k: _as_text(v) for k, v in data.items() if v is not None}
+            elif mimetype == "application/x-www-form-urlencoded" or not mimetype:
+                # parse_qsl is several times cheaper than werkzeug's form parser on this hot path
+                raw = await request.get_data(as_text=False)
+                body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)) if raw else {}
             else:
                 body = dict((await request.form).items())
             values.update(body)
-        return cls(values, request.url, request.method, known_classes, body)
+        return cls(values, request, known_classes, body)
 
     def fail(self, rule: str) -> DallingerError:
         return DallingerError(f"{self.url} {self.method} request, {rule}")

@@ -1,0 +1,74 @@
+"""Quickstart: one Chain of 20 participants passing a story along, checked at the end.
+
+Run it with ``simlab scenario run scenarios/quickstart.py --report report/``.
+Every participant signs up, gets the next node of the chain, reads the story its
+parent transmitted, retells it and passes it on; then answers the questionnaire
+and completes.  The checks read the final state back through the API.
+"""
+
+from __future__ import annotations
+
+from bots.dallinger_participant import participant
+from simlab import Chain, Experiment
+from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
+
+PARTICIPANTS = 20
+
+
+class ChainExperiment(Experiment):
+    """One chain with room for every participant; a newcomer is handed its parent's story.
+
+    As in Dallinger's Bartlett (1932) demo: participants arrive concurrently, so the
+    parent may have written before its child existed; the experiment transmits the
+    parent's infos to the new node when it joins (a later transmit reaches it too).
+    """
+
+    experiment_repeats = 1
+
+    def create_network(self) -> Chain:
+        return Chain(max_size=PARTICIPANTS)
+
+    def add_node_to_network(self, node, network) -> None:  # type: ignore[no-untyped-def]
+        network.add_node(node)
+        parents = node.neighbors(direction="from")
+        if parents:
+            parents[0].transmit(to_whom=node)
+
+
+def chain_is_full(ctx: CheckContext) -> CheckResult:
+    """The one network holds one live node per finished participant, linked in a line."""
+    snap = ctx.snapshot
+    if len(snap.networks) != 1:
+        return CheckResult("chain_is_full", False, f"expected 1 network, found {len(snap.networks)}")
+    net = next(iter(snap.networks.values()))
+    nodes = snap.nodes_in(int(net["id"]))
+    vectors = sum(len(n.vectors) for n in nodes)
+    ok = len(nodes) == ctx.engine.finished and vectors == max(len(nodes) - 1, 0)
+    return CheckResult("chain_is_full", ok, f"{len(nodes)} nodes, {vectors} vectors, {ctx.engine.finished} finished bots")
+
+
+def every_participant_approved(ctx: CheckContext) -> tuple[bool, str]:
+    """Every participant who signed up ended approved (no drop-outs in this scenario)."""
+    statuses = [p["status"] for p in ctx.snapshot.participants.values()]
+    bad = [s for s in statuses if s != "approved"]
+    return not bad and len(statuses) == ctx.engine.started, f"{len(statuses)} participants, not approved: {bad}"
+
+
+def nothing_left_pending(ctx: CheckContext) -> tuple[bool, str]:
+    """Every transmission but the last node's was received by the next participant."""
+    pending = [t["id"] for n in ctx.snapshot.nodes.values() for t in n.transmissions if t["status"] == "pending"]
+    return len(pending) <= 1, f"pending transmissions: {pending}"
+
+
+scenario = Scenario(
+    name="quickstart",
+    description="A Chain of 20 participants retelling a story (Bartlett-style), all approved.",
+    experiment=ChainExperiment,
+    populations=[
+        Population(participant, count=PARTICIPANTS, rate=4.0, options={"think": between(0.2, 1.0), "poll": constant(0.25)})
+    ],
+    limits=Limits(duration=600),
+    thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
+    checks=[chain_is_full, every_participant_approved, nothing_left_pending],
+    seed=2024,
+)
