@@ -1,0 +1,1 @@
+"""Load benchmarks of a Dallinger-API server (``simlab bench``)."""
