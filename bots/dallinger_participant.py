@@ -11,6 +11,10 @@ The protocol follows Dallinger's own HTTP bots and its ``dallinger2.js`` client:
 5. ``POST /question/<pid>`` (question=questionnaire, number=1, response=JSON);
 6. ``GET /worker_complete?participant_id=`` or ``/worker_failed``.
 
+The steps are importable on their own: :func:`sign_up`, then :func:`play` for
+everything after it (an oTree room participant arrives another way and then
+calls :func:`play`), with ``on_node`` choosing what happens on each node (steps 3-4).
+
 Think times, drop-outs (the participant walks away: nothing more is sent) and
 failures (``worker_failed`` instead of completing) are options drawn from the bot's
 seeded generator.  The contents a participant writes come from ``respond``: by
@@ -25,7 +29,7 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -37,6 +41,8 @@ DEFAULT_STORY = "the war of the ghosts: two young men went down to the river to 
 DROP_POINTS = ("after_signup", "after_node", "after_info")
 
 Respond = Callable[[Bot, list[dict[str, Any]]], str]
+#: What a participant does with each node it gets: ``await on_node(bot, opts, node_json)``.
+OnNode = Callable[[Bot, "ParticipantOptions", dict[str, Any]], Awaitable[None]]
 
 
 def retell(bot: Bot, received: list[dict[str, Any]]) -> str:
@@ -49,6 +55,30 @@ def retell(bot: Bot, received: list[dict[str, Any]]) -> str:
         i = bot.random.randrange(len(words) - 1)
         words[i], words[i + 1] = words[i + 1], words[i]
     return " ".join(words)
+
+
+async def receive(bot: Bot, opts: ParticipantOptions, node_id: int) -> list[dict[str, Any]]:
+    """Receive what the node's parents sent, polling (bounded) while they have not sent yet."""
+    d = bot.dallinger
+    has_parent = bool(await d.get_neighbors(node_id, connection="from"))
+    waited = 0.0
+    while True:
+        await d.get_transmissions(node_id)  # marks pending transmissions received
+        received = await d.get_received_infos(node_id)
+        if received or not has_parent or waited >= opts.wait_for_infos:
+            bot.decide("received", len(received))
+            return received
+        waited += await bot.think(opts.poll)
+
+
+async def retell_and_pass_on(bot: Bot, opts: ParticipantOptions, node: dict[str, Any]) -> None:
+    """The default work on a node: read what arrived, write ``respond``'s info, transmit it."""
+    node_id = int(node["id"])
+    received = await receive(bot, opts, node_id)
+    await bot.think(opts.think)
+    contents = bot.decide("contents", opts.respond(bot, sorted(received, key=lambda i: i["id"])))
+    await bot.dallinger.create_info(node_id, contents)
+    await bot.dallinger.transmit(node_id)
 
 
 @dataclass(frozen=True)
@@ -70,6 +100,8 @@ class ParticipantOptions:
         wait_for_infos: when the node has a parent, how long (seconds) to keep polling
             for its transmissions before writing anyway (a real page waits too).
         poll: the pause between polls.
+        on_node: what to do with each node (default :func:`retell_and_pass_on`; a
+            group study passes its own exchange).
     """
 
     think: WaitTime = between(0.5, 2.0)
@@ -84,6 +116,7 @@ class ParticipantOptions:
     story: str = DEFAULT_STORY
     wait_for_infos: float = 30.0
     poll: WaitTime = constant(0.5)
+    on_node: OnNode = retell_and_pass_on
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> ParticipantOptions:
@@ -100,32 +133,36 @@ class ParticipantOptions:
         return made
 
 
-async def _receive(bot: Bot, opts: ParticipantOptions, node_id: int) -> list[dict[str, Any]]:
-    """Receive what the node's parents sent, polling (bounded) while they have not sent yet."""
-    d = bot.dallinger
-    has_parent = bool(await d.get_neighbors(node_id, connection="from"))
-    waited = 0.0
-    while True:
-        await d.get_transmissions(node_id)  # marks pending transmissions received
-        received = await d.get_received_infos(node_id)
-        if received or not has_parent or waited >= opts.wait_for_infos:
-            bot.decide("received", len(received))
-            return received
-        waited += await bot.think(opts.poll)
+@dataclass(frozen=True)
+class Plan:
+    """What the participant will do, drawn before it starts: where it drops out, whether it fails."""
+
+    drop_at: str | None
+    fails: bool
+
+    @classmethod
+    def draw(cls, bot: Bot, opts: ParticipantOptions) -> Plan:
+        """Draw the plan from the bot's generator (and log it)."""
+        drop_at = bot.choice("drop_at", DROP_POINTS) if bot.chance("drop_out", opts.drop_out) else None
+        return cls(drop_at, bot.chance("fail", opts.failure))
 
 
-async def participant(bot: Bot) -> None:
-    """Take part in a Dallinger experiment as one participant (see the module docstring)."""
-    opts = ParticipantOptions.from_mapping(bot.options)
-    drop_at = bot.choice("drop_at", DROP_POINTS) if bot.chance("drop_out", opts.drop_out) else None
-    fails = bot.chance("fail", opts.failure)
-    d = bot.dallinger
+async def sign_up(bot: Bot, opts: ParticipantOptions) -> int:
+    """``POST /participant/...`` with fresh seeded worker and assignment ids; return the participant id."""
     tag = f"{bot.id}x{bot.random.getrandbits(32):08x}"
-    me = await d.create_participant(f"W{tag}", opts.hit_id, f"A{tag}", opts.mode, recruiter=opts.recruiter)
-    pid = int(me["id"])
-    bot.decide("participant", pid)
+    me = await bot.dallinger.create_participant(f"W{tag}", opts.hit_id, f"A{tag}", opts.mode, recruiter=opts.recruiter)
+    return bot.decide("participant", int(me["id"]))
+
+
+async def play(bot: Bot, opts: ParticipantOptions, pid: int, plan: Plan) -> None:
+    """Everything after sign-up: nodes, infos, questionnaire, completion.
+
+    Any way in that yields a participant id (Dallinger's sign-up, an oTree room)
+    continues here, so every participant plays the same protocol.
+    """
+    d = bot.dallinger
     await bot.think(opts.read)
-    if drop_at == "after_signup":
+    if plan.drop_at == "after_signup":
         return
     for _ in range(opts.nodes):
         try:
@@ -133,20 +170,23 @@ async def participant(bot: Bot) -> None:
         except NoNetworkAvailable:
             bot.decide("no_network", True)
             break
-        node_id = int(node["id"])
-        bot.decide("node", node_id)
-        if drop_at == "after_node":
+        bot.decide("node", int(node["id"]))
+        if plan.drop_at == "after_node":
             return
-        received = await _receive(bot, opts, node_id)
-        await bot.think(opts.think)
-        contents = bot.decide("contents", opts.respond(bot, sorted(received, key=lambda i: i["id"])))
-        await d.create_info(node_id, contents)
-        await d.transmit(node_id)
-        if drop_at == "after_info":
+        await opts.on_node(bot, opts, node)
+        if plan.drop_at == "after_info":
             return
     answers = {"engagement": bot.random.randint(1, 5), "difficulty": bot.random.randint(1, 5)}
     await d.post_question(pid, "questionnaire", json.dumps(bot.decide("questionnaire", answers)), 1)
-    if fails:
+    if plan.fails:
         await d.worker_failed(pid)
     else:
         await d.worker_complete(pid)
+
+
+async def participant(bot: Bot) -> None:
+    """Take part in a Dallinger experiment as one participant (see the module docstring)."""
+    opts = ParticipantOptions.from_mapping(bot.options)
+    plan = Plan.draw(bot, opts)
+    pid = await sign_up(bot, opts)
+    await play(bot, opts, pid, plan)

@@ -18,6 +18,7 @@ from typing import Any
 
 from .domain import Experiment
 from .domain.config import read_config_txt
+from .domain.otree import StudySettings
 from .errors import ConfigError
 
 
@@ -29,6 +30,8 @@ class ExperimentFile:
     module: ModuleType
     experiment_class: type[Experiment]
     config: dict[str, Any] = field(default_factory=dict)
+    #: oTree study settings (SESSION_CONFIGS, ROOMS, ...) the file defines.
+    study: StudySettings = field(default_factory=StudySettings)
 
     @property
     def folder(self) -> Path:
@@ -88,4 +91,5 @@ def load_experiment_file(path: str | Path) -> ExperimentFile:
     experiment_class = find_experiment_class(module, str(path))
     config_txt = path.parent / "config.txt"
     config = read_config_txt(config_txt) if config_txt.is_file() else {}
-    return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config)
+    study = StudySettings.from_namespace(vars(module), path.parent)
+    return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config, study=study)

@@ -8,6 +8,7 @@ from typing import Any
 
 from .config import Settings
 from .domain import Experiment
+from .domain.otree import StudySettings
 from .durability import open_durable_store
 from .experiment_file import load_experiment_file
 from .web import create_app
@@ -21,14 +22,16 @@ def build_server(experiment_path: Path | None, settings: Settings, *, in_memory:
         experiment: type[Experiment] = Experiment
         config: dict[str, Any] = {}
         folder = None
+        study = StudySettings()
         name = "the base Experiment"
     else:
         loaded = load_experiment_file(experiment_path)
         experiment, config, folder = loaded.experiment_class, loaded.config, loaded.folder
+        study = loaded.study
         name = f"{experiment.__name__} from {loaded.path}"
     if in_memory:
-        app = create_app(experiment, settings=settings, config=config, folder=folder)
+        app = create_app(experiment, settings=settings, config=config, folder=folder, study=study)
         return app, name + " (in memory)"
     store, journal, loaded = open_durable_store(settings.data_dir, experiment)
-    app = create_app(experiment, settings=settings, store=store, config=config, folder=folder, journal=journal)
+    app = create_app(experiment, settings=settings, store=store, config=config, folder=folder, journal=journal, study=study)
     return app, f"{name} (durable in {settings.data_dir}/, {loaded} rows loaded)"

@@ -1,7 +1,7 @@
 """The bot engine: bots, populations, the engine, stats, scenarios and reports.
 
 Bots are black-box HTTP clients; nothing here imports ``simlab.store``,
-``simlab.domain`` or ``simlab.web`` except :func:`~simlab.engine.runner.build_app`,
+``simlab.domain`` or ``simlab.web`` except :mod:`~simlab.engine.inprocess`,
 which wires an in-process server for a run (lazily).
 """
 

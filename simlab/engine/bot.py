@@ -6,7 +6,8 @@ engine runs it once.  A *task bot* subclasses :class:`Bot`, marks methods with
 with the bot's own generator and waits ``wait_time`` between them, until a task
 raises :class:`StopBot` or a stop condition cancels it; ``on_stop`` always runs.
 
-Every bot gets: ``id``, ``population``, ``random`` (its seeded ``random.Random``;
+Every bot gets: ``id``, ``index`` (its position in its population, from 0),
+``population``, ``random`` (its seeded ``random.Random``;
 draw every decision from it), ``persona`` (seeded Faker identity), ``dallinger`` and
 ``otree`` (API clients), ``http`` (the raw httpx client) and ``options`` (the
 population's keyword options).  Bots record decisions with :meth:`Bot.decide` so a
@@ -92,8 +93,10 @@ class Bot:
         dallinger: DallingerClient,
         otree: OTreeClient,
         options: Mapping[str, Any] | None = None,
+        index: int = 0,
     ) -> None:
         self.id = id
+        self.index = index
         self.population = population
         self.random = rng
         self._persona_factory = persona

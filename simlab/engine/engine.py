@@ -166,6 +166,7 @@ class Engine:
                     dallinger=DallingerClient(http, self.events, bot=arrival.bot, retry=self.retry, jitter=jitter),
                     otree=OTreeClient(http, self.events, bot=arrival.bot, retry=self.retry, jitter=jitter, rest_key=self.otree_rest_key),
                     options=pop.options,
+                    index=arrival.index,
                 )
                 try:
                     await bot.run()

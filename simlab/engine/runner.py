@@ -1,8 +1,8 @@
 """Run a scenario end to end: server, launch, bots, checks, report.
 
-This is the composition root of a run and the only engine module that may wire
-simlab's own server (in-process runs build it with ``simlab.web.create_app``, imported
-lazily so ``--url`` runs never load it).  Bots still reach it only through HTTP.
+This is the composition root of a run; :mod:`simlab.engine.inprocess`, the only engine
+module that may wire simlab's own server, builds the in-process one (imported lazily
+so ``--url`` runs never load it).  Bots still reach it only through HTTP.
 
 In-process runs default to a **virtual clock** (trio's ``MockClock`` with autojump):
 think times and arrival gaps cost no real time, and, because the engine never lets
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +27,13 @@ from .connect import ClientSource, Target
 from .dallinger_client import DallingerClient
 from .engine import Engine
 from .events import Events
-from .loader import load_experiment
+from .inprocess import build_app, server_settings
 from .otree_client import OTreeClient
 from .progress import Progress, summary_tables
 from .report import RunReport
 from .retry import RetryPolicy
 from .scenario import CheckContext, Scenario, run_check
-from .seeds import derive_random, derive_seed
+from .seeds import derive_random
 from .snapshot import Snapshot, read_snapshot
 from .stats import RunStats
 
@@ -76,29 +76,6 @@ class RunOptions:
         return clock == "virtual"
 
 
-def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None) -> Any:
-    """Build the in-process server for ``scenario``; its random choices get a seed derived from ``seed``."""
-    from simlab import Experiment, Settings  # the composition root may wire the server
-    from simlab.web import create_app
-
-    settings = scenario.settings
-    if settings is None:
-        settings = Settings()
-    elif not isinstance(settings, Settings):
-        settings = Settings().with_values(**dict(settings))
-    if settings.seed is None:
-        settings = settings.with_values(seed=derive_seed(seed, "server") % 2**63)
-    experiment = scenario.experiment
-    folder = None
-    if isinstance(experiment, (str, Path)):
-        path = Path(experiment)
-        if not path.is_absolute() and scenario_dir is not None:
-            path = scenario_dir / path
-        experiment = load_experiment(path, Experiment)
-        folder = path.resolve().parent
-    return create_app(experiment, settings=settings, config=dict(scenario.config) if scenario.config else None, folder=folder)
-
-
 def describe(scenario: Scenario, options: RunOptions, seed: int, source: ClientSource) -> dict[str, Any]:
     """Return the run configuration for the report."""
     return {
@@ -119,6 +96,7 @@ def describe(scenario: Scenario, options: RunOptions, seed: int, source: ClientS
             for p in scenario.all_populations()
         ],
         "limits": vars(scenario.limits) if hasattr(scenario.limits, "__dict__") else repr(scenario.limits),
+        "otree_sessions": [dict(spec) for spec in scenario.sessions],
         "thresholds": {
             "max_error_rate": scenario.thresholds.max_error_rate,
             "max_p99": dict(scenario.thresholds.max_p99),
@@ -191,6 +169,11 @@ def run_scenario(
     """Run ``scenario`` in a fresh ``trio.run`` (virtual or real clock) and write its report."""
     seed = scenario.seed if options.seed is None else options.seed
     target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
+    if not options.url and options.otree_rest_key is None:
+        # in-process, the callers know the key the scenario gave its own server
+        key = server_settings(scenario, seed).otree_rest_key
+        if key:
+            options = replace(options, otree_rest_key=key)
     clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
     main = functools.partial(run_scenario_async, scenario, target, options, console=console)
     report: RunReport = trio.run(main, clock=clock)

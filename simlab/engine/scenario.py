@@ -96,7 +96,7 @@ class Thresholds:
 
     Args:
         max_error_rate: the largest share of requests that may be errors (0.0 = none).
-        max_p99: seconds per route name; the key ``"*"`` applies to every route.
+        max_p99: seconds per route name; the key ``"*"`` applies to every other route.
         max_failed_bots: the most bots that may fail (``None`` = no limit).
     """
 
@@ -118,7 +118,8 @@ class Thresholds:
                 )
             )
         for route_name, limit in sorted(self.max_p99.items()):
-            names = sorted(stats.routes) if route_name == "*" else [route_name]
+            # "*" covers the routes without a limit of their own
+            names = sorted(set(stats.routes) - set(self.max_p99)) if route_name == "*" else [route_name]
             for name in names:
                 route = stats.routes.get(name)
                 p99 = route.latency.percentile(99) if route else None
@@ -151,6 +152,13 @@ class Scenario:
         config: Dallinger config values for the experiment (as in ``config.txt``).
         launch: ``POST /launch`` before the bots start.
         description: one paragraph for the report.
+        study: oTree study settings for the in-process server: a mapping of the names an
+            oTree ``settings.py`` defines (``SESSION_CONFIGS``, ``ROOMS``, ...; label files
+            relative to the scenario's folder) or the path of a Python file defining them.
+            ``None`` reads them from the experiment file when ``experiment`` is a path.
+        sessions: oTree sessions the in-process server creates before the run, as oTree
+            does for bot sessions (``mock_exogenous_data`` runs for them): mappings with
+            ``config`` and optional ``num_participants``, ``room``, ``label``.
     """
 
     name: str
@@ -165,6 +173,8 @@ class Scenario:
     config: Mapping[str, Any] | None = None
     launch: bool = True
     description: str = ""
+    study: Any = None
+    sessions: Sequence[Mapping[str, Any]] = ()
 
     def with_participants(self, n: int) -> Scenario:
         """Return a copy whose populations hold ``n`` bots in total, in their proportions."""

@@ -14,11 +14,14 @@ from quart_trio import QuartTrio
 from ..config import Settings
 from ..durability import Journal, JournalFailed
 from ..domain import Experiment
+from ..domain.otree import StudySettings
 from ..store import GraphStore
 from .admin import admin_blueprint, protect_routes
+from .health import health_blueprint
 from .dallinger import dallinger_blueprint
 from .dallinger.chat import PubSub
 from .dallinger.wire import DallingerError, error_response
+from .otree import otree_blueprint
 from .resources import Resources
 from .runtime import Runtime
 
@@ -34,6 +37,7 @@ def create_app(
     config: dict[str, Any] | None = None,
     folder: Path | None = None,
     journal: Journal | None = None,
+    study: StudySettings | None = None,
 ) -> QuartTrio:
     """A QuartTrio app serving ``experiment`` (a class, an instance, or None for the base).
 
@@ -45,6 +49,7 @@ def create_app(
         config: Dallinger config values (e.g. read from a ``config.txt``).
         folder: the experiment file's folder, for its ``templates/`` and ``static/``.
         journal: the durable journal of ``store``; responses then wait for their writes.
+        study: oTree study settings (session configs, rooms) for the oTree API (default: none).
     """
     settings = settings or Settings()
     if experiment is None:
@@ -57,8 +62,10 @@ def create_app(
         raise ValueError("experiment and store disagree: pass the experiment's own store or none")
     resources = resources or Resources.for_experiment(folder)
 
-    app = QuartTrio("simlab")
+    app = QuartTrio("simlab", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # "/static//etc/passwd" must be a 404, not a redirect to a merged path
+    app.url_map.merge_slashes = False
     app.config["JSON_SORT_KEYS"] = False
     app.jinja_loader = ChoiceLoader([FileSystemLoader(str(d)) for d in resources.template_dirs])
 
@@ -66,6 +73,8 @@ def create_app(
     rt.pubsub = PubSub()
     rt.app = app
     app.extensions["simlab"] = rt
+    study = study or StudySettings()
+    app.extensions["simlab.study"] = study
 
     @app.errorhandler(DallingerError)
     async def dallinger_error(err: DallingerError) -> Response:
@@ -75,7 +84,9 @@ def create_app(
     if journal is not None:
         attach_journal(app, journal)
     protect_routes(app, rt)
+    app.register_blueprint(health_blueprint())
     app.register_blueprint(admin_blueprint(rt))
+    app.register_blueprint(otree_blueprint(rt, study))  # before Dallinger's /<page> catch-alls
     app.register_blueprint(dallinger_blueprint(rt))
     return app
 

@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from simlab.cli.scenario import main
-from simlab.engine import Limits, Population, RunOptions, RunStats, Scenario, Thresholds, load_scenario, run_scenario
+from simlab.engine import (
+    Limits,
+    Population,
+    RequestEvent,
+    RunOptions,
+    RunStats,
+    Scenario,
+    Thresholds,
+    load_scenario,
+    run_scenario,
+)
 from simlab.engine.loader import LoadError
 
 from .conftest import ROOT
@@ -110,3 +120,11 @@ def test_with_participants_keeps_proportions() -> None:
     assert Thresholds(max_error_rate=None, max_failed_bots=None).evaluate(RunStats()) == []
     with pytest.raises(ValueError, match="duration"):
         Limits(duration=-1)
+
+
+def test_a_route_limit_overrides_the_wildcard() -> None:
+    stats = RunStats()
+    for name, latency in (("GET /a", 0.2), ("GET /b", 0.01)):
+        stats.on_request(RequestEvent(name, "GET", 200, latency, None, 0.0, None))
+    results = Thresholds(max_p99={"*": 0.05, "GET /a": 0.5}, max_error_rate=None, max_failed_bots=None).evaluate(stats)
+    assert [(r.name, r.passed) for r in results] == [("max_p99[GET /b]", True), ("max_p99[GET /a]", True)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from quart import Blueprint
+from quart import Blueprint, request
 
 from . import chat, infos, lifecycle, nodes, pages, participants
+from .params import check_path
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 def dallinger_blueprint(rt: Runtime) -> Blueprint:
     """All Dallinger routes for one runtime; pages last, as their rules catch the rest."""
     bp = Blueprint("dallinger", "simlab.web.dallinger")
+
+    @bp.before_request
+    async def refuse_bad_paths() -> None:
+        check_path(request)
+
     for module in (participants, nodes, infos, lifecycle, chat, pages):
         module.register(bp, rt)
     return bp

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_to_bytes
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,7 +55,7 @@ class Params:
 
     @classmethod
     async def read(cls, request: Request, known_classes: Mapping[str, type]) -> Params:
-        values: dict[str, str] = dict(request.args.items())
+        values = _strict_pairs(request, request.query_string, "the query string")
         body: dict[str, str] = {}
         if request.method != "GET" or request.content_length:
             mimetype = request.mimetype
@@ -67,7 +67,7 @@ class Params:
             elif mimetype == "application/x-www-form-urlencoded" or not mimetype:
                 # parse_qsl is several times cheaper than werkzeug's form parser on this hot path
                 raw = await request.get_data(as_text=False)
-                body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)) if raw else {}
+                body = _strict_pairs(request, raw, "the request body") if raw else {}
             else:
                 body = dict((await request.form).items())
             values.update(body)
@@ -139,6 +139,30 @@ class Params:
             if value:
                 values[name] = value
         return Properties(details=details, has_details=has_details, values=values)
+
+
+def _strict_pairs(request: Request, raw: bytes, where: str) -> dict[str, str]:
+    """Form-encoded pairs; invalid UTF-8 (raw or percent-encoded) is a 400, not a silent U+FFFD.
+
+    Dallinger stores such values and PostgreSQL then fails with a 500 (spec 9.14).
+    """
+    if not raw:
+        return {}
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise DallingerError(f"{request.url} {request.method} request, invalid UTF-8 in {where}") from None
+
+
+def check_path(request: Request) -> None:
+    """Refuse a URL path with invalid UTF-8 or NUL in its percent-escapes (spec 9.14)."""
+    raw = request.scope.get("raw_path") or request.path.encode()
+    try:
+        path = unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise DallingerError(f"{request.url} {request.method} request, invalid UTF-8 in the URL path") from None
+    if "\x00" in path:
+        raise DallingerError(f"{request.url} {request.method} request, invalid character (NUL) in the URL path")
 
 
 def parse_details(params: Params, raw: str) -> Any:

@@ -1,0 +1,155 @@
+"""Rooms and the ways a participant enters a session.
+
+A room's lasting state (its current session, the vars posted for labels that
+have not arrived yet) is a ``RoomRow``, made the first time it is written; its
+definition (labels, display name) comes from the study settings.  Entering
+assigns a participant row of the session: through a room by label, through the
+session-wide link, or directly by participant code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...errors import InvalidState, NotFound
+from ...store import RoomRow
+from .sessions import get_participant, merge_vars
+from .study import Room, StudySettings
+
+
+class RoomState(RoomRow):
+    """A room row made by simlab (rows loaded from storage may be plain ``RoomRow``)."""
+
+    __slots__ = ()
+
+    def __init__(self, **columns: Any) -> None:
+        self._init_columns(columns)
+
+
+class LabelNotFound(NotFound):
+    """The label is not in the room's participant label file."""
+
+    def __init__(self, room: str, label: str | None) -> None:
+        super().__init__("Participant label", label)
+        self.args = (f"participant label {label!r} is not in the label file of room {room}",)
+
+
+class RoomHasNoSession(NotFound):
+    """The room exists but no session has been created in it."""
+
+    def __init__(self, room: str) -> None:
+        super().__init__("Room", room)
+        self.args = (f"Room {room} has no session",)
+
+
+class SessionFull(InvalidState):
+    """Every participant of the session has already been handed out."""
+
+
+def room_definition(study: StudySettings, name: str) -> Room:
+    room = study.room(name)
+    if room is None:
+        raise NotFound("Room", name)
+    return room
+
+
+def room_state(store: Any, name: str) -> Any:
+    """The room's row, added on first use (only write paths call this)."""
+    row = store.room(name)
+    if row is None:
+        row = store.add(RoomState(name=name, session_code=None, pending_vars={}))
+    return row
+
+
+def current_session(store: Any, room_name: str) -> Any:
+    """The room's current session, or None."""
+    row = store.room(room_name)
+    if row is None or row.session_code is None:
+        return None
+    return store.session_by_code(row.session_code)
+
+
+def session_with_label(store: Any, session: Any, label: str) -> Any:
+    """The participant of ``session`` holding ``label``, or None (O(session size))."""
+    for participant in store.participants_of_session(session.code):
+        if participant.label == label:
+            return participant
+    return None
+
+
+def set_room_session_vars(store: Any, study: StudySettings, room_name: str, vars: Mapping[str, Any]) -> None:
+    """oTree 3.0's ``POST /api/session_vars``: merge into the room's current session."""
+    room_definition(study, room_name)
+    session = current_session(store, room_name)
+    if session is None:
+        raise RoomHasNoSession(room_name)
+    merge_vars(session, vars)
+
+
+def set_room_participant_vars(
+    store: Any, study: StudySettings, room_name: str, label: str, vars: Mapping[str, Any]
+) -> None:
+    """Merge into the label's participant if it has arrived; else keep them for its arrival.
+
+    A later post for the same (room, label) replaces the kept vars (oTree
+    overwrites its ParticipantVarsFromREST row).
+    """
+    room_definition(study, room_name)
+    session = current_session(store, room_name)
+    participant = session_with_label(store, session, label) if session is not None else None
+    if participant is not None:
+        merge_vars(participant, vars)
+        return
+    row = room_state(store, room_name)
+    row.pending_vars = {**row.pending_vars, label: dict(vars)}
+
+
+def join_room(store: Any, study: StudySettings, room_name: str, label: str | None) -> Any:
+    """Assign a participant of the room's current session; None when it has no session.
+
+    The participant already holding ``label`` comes back; otherwise the next one
+    nobody has taken gets the label and the vars posted for it before arrival.
+    """
+    room = room_definition(study, room_name)
+    if room.labels is not None and (label is None or not room.accepts(label)):
+        raise LabelNotFound(room_name, label)
+    session = current_session(store, room_name)
+    if session is None:
+        return None
+    participant = session_with_label(store, session, label) if label is not None else None
+    if participant is None:
+        participant = _next_free(store, session, unlabelled=True)
+        if label is not None:
+            participant.label = label
+        row = store.room(room_name)
+        pending = row.pending_vars if label is not None else {}
+        if label in pending:
+            merge_vars(participant, pending[label])
+            row.pending_vars = {k: v for k, v in pending.items() if k != label}
+    participant.visited = True
+    return participant
+
+
+def join_session(store: Any, join_code: str) -> Any:
+    """The session-wide link: hand out the next participant nobody has visited."""
+    session = store.session_by_join_code(join_code)
+    if session is None:
+        raise NotFound("Session", join_code)
+    participant = _next_free(store, session, unlabelled=False)
+    participant.visited = True
+    return participant
+
+
+def initialize_participant(store: Any, code: str) -> Any:
+    """A participant's own start link: mark them visited (as oTree's InitializeParticipant)."""
+    participant = get_participant(store, code)
+    participant.visited = True
+    return participant
+
+
+def _next_free(store: Any, session: Any, *, unlabelled: bool) -> Any:
+    for participant in store.participants_of_session(session.code):
+        if not participant.visited and not (unlabelled and participant.label is not None):
+            return participant
+    raise SessionFull(f"session {session.code} is full: all {session.num_participants} participants have started")

@@ -1,0 +1,246 @@
+"""oTree sessions on the graph store: creation, reading back, and vars.
+
+A session's participants are rows of the Dallinger domain class
+(``exp.create_participant``), so the Dallinger routes and the experiment's
+hooks see the same person the oTree API does.  Every function is synchronous
+and raises ``simlab.errors`` types; callers run it in ``store.transaction()``
+so that a rejected call changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import string
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ...errors import HookError, InvalidRequest, NotFound
+from ...store import SessionRow
+from .study import NON_EDITABLE_FIELDS, StudySettings, group_size, is_count
+
+CODE_ALPHABET = string.ascii_lowercase + string.digits
+CODE_LENGTH = 8
+#: One request creates at most this many participants (a typo must not stall the server).
+MAX_PARTICIPANTS = 10_000
+#: The mode and recruiter of participants created by oTree sessions.
+OTREE_MODE = "otree"
+OTREE_RECRUITER = "hotair"
+
+
+class Session(SessionRow):
+    """A session row with the reading helpers ``mock_exogenous_data(session)`` uses in oTree."""
+
+    __slots__ = ()
+
+    def __init__(self, **columns: Any) -> None:
+        self._init_columns(columns)
+
+    def get_participants(self) -> list[Any]:
+        return list(self._store.participants_of_session(self.code))
+
+
+def new_code(rng: Any, taken: Callable[[str], object]) -> str:
+    """A code of 8 lowercase letters/digits that ``taken`` does not know yet."""
+    while True:
+        code = "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not taken(code):
+            return code
+
+
+def get_session(store: Any, code: str) -> Any:
+    session = store.session_by_code(code)
+    if session is None:
+        raise NotFound("Session", code)
+    return session
+
+
+def get_participant(store: Any, code: str) -> Any:
+    participant = store.participant_by_code(code)
+    if participant is None:
+        raise NotFound("Participant", code)
+    return participant
+
+
+def create_session(
+    exp: Any,
+    study: StudySettings,
+    session_config_name: str,
+    num_participants: int | None,
+    *,
+    modified_session_config_fields: Mapping[str, Any] | None = None,
+    room_name: str | None = None,
+    label: str | None = None,
+    is_demo: bool = False,
+    run_mock: bool = False,
+) -> Any:
+    """Create a session and its participants; in a room, make it the room's current session.
+
+    ``num_participants=None`` means max(group size, 2).  ``mock_exogenous_data``
+    runs only when ``run_mock`` is true and the config sets ``mock_exogenous_data=True``
+    (oTree runs it for demo and bot sessions, never for REST-created ones).
+    """
+    from .rooms import room_state
+
+    store = exp.store
+    config = study.session_config(session_config_name)
+    if config is None:
+        raise InvalidRequest(f'Session config "{session_config_name}" not found in settings.SESSION_CONFIGS.')
+    modified = dict(modified_session_config_fields or {})
+    locked = [key for key in NON_EDITABLE_FIELDS if key in modified]
+    if locked:
+        # oTree prints the Python set of the offending keys.
+        raise InvalidRequest(f"The following session config fields are not editable: {{{', '.join(map(repr, locked))}}}")
+    config.update(modified)
+    size = config.get("players_per_group")
+    if size is not None and not is_count(size):
+        raise InvalidRequest(
+            f"Field modified_session_config_fields.players_per_group must be an integer >= 1 or null, got {size!r}"
+        )
+    n = max(group_size(config), 2) if num_participants is None else num_participants
+    if not is_count(n):
+        raise InvalidRequest(f"Field num_participants must be an integer >= 1 or null, got {n!r}")
+    if n > MAX_PARTICIPANTS:
+        raise InvalidRequest(f"Field num_participants must be at most {MAX_PARTICIPANTS}, got {n}")
+    if n % group_size(config):
+        raise InvalidRequest(
+            f"Session Config {session_config_name}: Number of participants ({n}) "
+            f"is not a multiple of group size ({group_size(config)})"
+        )
+    if room_name is not None and study.room(room_name) is None:
+        raise NotFound("Room", room_name)
+
+    rng = exp.random
+    session = store.add(
+        Session(
+            code=new_code(rng, store.session_by_code),
+            join_code=new_code(rng, store.session_by_join_code),
+            label=label,
+            config_name=session_config_name,
+            config=config,
+            num_participants=n,
+            vars={},
+            created_at=store.now().timestamp(),
+            is_demo=is_demo,
+            room_name=room_name,
+        )
+    )
+    for id_in_session in range(1, n + 1):
+        code = new_code(rng, store.participant_by_code)
+        participant = exp.create_participant(
+            worker_id=code, hit_id=session.code, assignment_id=code, mode=OTREE_MODE, recruiter_name=OTREE_RECRUITER
+        )
+        participant.code = code
+        participant.session_code = session.code
+        participant.id_in_session = id_in_session
+        participant.vars = {}
+    if room_name is not None:
+        room_state(store, room_name).session_code = session.code
+    if run_mock and config.get("mock_exogenous_data") and study.mock_exogenous_data is not None:
+        _run_mock(study.mock_exogenous_data, session)
+    return session
+
+
+def _run_mock(mock: Callable[[Any], None], session: Any) -> None:
+    try:
+        mock(session)
+    except Exception as exc:
+        raise HookError("mock_exogenous_data") from exc
+    # oTree code mutates vars in place; reassigning reports the change to the store.
+    session.vars = dict(session.vars)
+    for participant in session.get_participants():
+        participant.vars = dict(participant.vars)
+
+
+def merge_vars(row: Any, new: Mapping[str, Any]) -> None:
+    """``row.vars.update(new)`` as a new dict, so the store can journal and undo it."""
+    row.vars = {**(row.vars or {}), **new}
+
+
+def set_session_vars(store: Any, code: str, vars: Mapping[str, Any]) -> None:
+    merge_vars(get_session(store, code), vars)
+
+
+def set_participant_vars(store: Any, code: str, vars: Mapping[str, Any]) -> None:
+    merge_vars(get_participant(store, code), vars)
+
+
+def sessions(store: Any) -> list[Any]:
+    """The non-demo sessions, by creation."""
+    return [s for s in store.rows("session") if not s.is_demo]
+
+
+def session_summary(session: Any) -> dict[str, Any]:
+    """The fields oTree lists for a session (``GET /api/sessions``), URLs aside."""
+    return {
+        "code": session.code,
+        "num_participants": session.num_participants,
+        "created_at": session.created_at,
+        "label": session.label,
+        "config_name": session.config_name,
+    }
+
+
+def json_safe(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """The items of ``mapping`` that JSON can carry (oTree may hold other objects in configs)."""
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            continue
+        out[key] = value
+    return out
+
+
+def _picked(vars: Mapping[str, Any], names: Iterable[str], owner: str) -> dict[str, Any]:
+    """The requested vars that are present; a value JSON cannot carry is a 400."""
+    out: dict[str, Any] = {}
+    for name in names:
+        if name in vars:
+            try:
+                json.dumps(vars[name], allow_nan=False)
+            except (TypeError, ValueError):
+                raise InvalidRequest(f"{owner}.vars['{name}'] is not JSON serializable") from None
+            out[name] = vars[name]
+    return out
+
+
+def real_world_payoff(payoff: Any, config: Mapping[str, Any]) -> float:
+    """payoff x real_world_currency_per_point, rounded to 2 places as oTree's currency is."""
+    value = float(payoff or 0) * float(config.get("real_world_currency_per_point", 1))
+    return round(value, 2) if math.isfinite(value) else 0.0
+
+
+def session_detail(
+    store: Any,
+    study: StudySettings,
+    code: str,
+    *,
+    participant_labels: Iterable[str] | None = None,
+    participant_vars: Iterable[str] = (),
+    session_vars: Iterable[str] = (),
+) -> dict[str, Any]:
+    """What ``get_session`` answers, URLs aside: summary, config, participants, requested vars."""
+    session = get_session(store, code)
+    labels = set(participant_labels) if participant_labels is not None else None
+    wanted = list(participant_vars)
+    participants = []
+    for p in store.participants_of_session(code):
+        if labels is not None and p.label not in labels:
+            continue
+        item = {
+            "id_in_session": p.id_in_session,
+            "code": p.code,
+            "label": p.label,
+            "payoff_in_real_world_currency": real_world_payoff(p.payoff, session.config),
+            "status": p.status,
+        }
+        item.update(_picked(p.vars or {}, wanted, "participant"))
+        participants.append(item)
+    detail = session_summary(session)
+    detail["config"] = json_safe(session.config)
+    detail["REAL_WORLD_CURRENCY_CODE"] = study.real_world_currency_code
+    detail["participants"] = participants
+    detail.update(_picked(session.vars or {}, session_vars, "session"))
+    return detail

@@ -1,0 +1,75 @@
+"""The in-process server of a run: study settings, bot sessions, the REST key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simlab import Experiment
+from simlab.engine import Bot, Population, RunOptions, Scenario, StopBot, task
+from simlab.engine.inprocess import build_app
+from simlab.engine.runner import run_scenario
+
+from .conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "study" / "study.py"
+
+
+def mock_exogenous_data(session: Any) -> None:
+    for p in session.get_participants():
+        p.vars["mocked"] = p.id_in_session
+
+
+STUDY = {
+    "SESSION_CONFIGS": [{"name": "bots", "app_sequence": [], "mock_exogenous_data": True}],
+    "ROOMS": [{"name": "lab"}],
+    "mock_exogenous_data": mock_exogenous_data,
+}
+
+
+def scenario(**kw: Any) -> Scenario:
+    return Scenario("s", populations=[], experiment=kw.pop("experiment", Experiment), **kw)
+
+
+def test_study_mapping_and_bot_sessions_run_mock_exogenous_data() -> None:
+    app = build_app(scenario(study=STUDY, sessions=[{"config": "bots", "num_participants": 2, "room": "lab"}]), seed=1)
+    study, store = app.extensions["simlab.study"], app.extensions["simlab"].store
+    assert [r.name for r in study.rooms] == ["lab"]
+    (session,) = store.rows("session")
+    assert session.is_demo and session.room_name == "lab"
+    assert [p.vars for p in store.participants_of_session(session.code)] == [{"mocked": 1}, {"mocked": 2}]
+
+
+def test_study_comes_from_the_experiment_file_or_a_study_file() -> None:
+    from_experiment = build_app(scenario(experiment=str(EXAMPLE)), seed=1)
+    assert [r.name for r in from_experiment.extensions["simlab.study"].rooms] == ["lab"]
+    from_path = build_app(scenario(study=EXAMPLE), seed=1)
+    assert from_path.extensions["simlab.study"].session_config("survey")["num_questions"] == 10
+
+
+def test_bad_study_or_session_specs_fail_before_the_run() -> None:
+    with pytest.raises(TypeError, match="Scenario.study"):
+        build_app(scenario(study=42), seed=1)
+    with pytest.raises(ValueError, match=r"sessions\[0\]"):
+        build_app(scenario(study=STUDY, sessions=[{"name": "bots"}]), seed=1)
+
+
+class SessionMaker(Bot):
+    @task
+    async def make(self) -> None:
+        await self.otree.create_session("bots", 2)
+        raise StopBot
+
+
+def test_in_process_callers_use_the_scenario_servers_rest_key() -> None:
+    keyed = scenario(
+        study=STUDY,
+        settings={"otree_auth_level": "STUDY", "otree_rest_key": "k"},
+        callers=[Population(SessionMaker, 1)],
+        launch=False,
+    )
+    report = run_scenario(keyed, RunOptions(progress=False, snapshot=False))
+    assert report.passed and report.stats.routes["POST /api/sessions"].statuses == {"200": 1}
+    wrong = run_scenario(keyed, RunOptions(progress=False, snapshot=False, otree_rest_key="nope"))
+    assert not wrong.passed and wrong.stats.routes["POST /api/sessions"].statuses == {"403": 1}
