@@ -8,7 +8,6 @@ mutations.  The domain subclasses these rows to add Dallinger's model behaviour.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -86,10 +85,6 @@ class Row:
         return f"{type(self).__name__}-{self.id}-{getattr(self, 'type', self.table)}"
 
 
-def _now() -> datetime:
-    return datetime.now()
-
-
 class ParticipantRow(Row):
     __slots__ = (
         "type",
@@ -115,28 +110,7 @@ class ParticipantRow(Row):
         "visited",
     )
     table = "participant"
-    columns = SHARED_COLUMNS + (
-        "type",
-        "fingerprint_hash",
-        "recruiter_id",
-        "worker_id",
-        "assignment_id",
-        "unique_id",
-        "hit_id",
-        "mode",
-        "end_time",
-        "base_pay",
-        "bonus",
-        "entry_information",
-        "status",
-        "code",
-        "label",
-        "vars",
-        "session_code",
-        "id_in_session",
-        "payoff",
-        "visited",
-    )
+    columns = SHARED_COLUMNS + __slots__
     #: The columns of Dallinger's own participant table (its export).
     dallinger_columns = columns[: columns.index("status") + 1]
     _defaults = {
@@ -166,28 +140,28 @@ class ParticipantRow(Row):
 class QuestionRow(Row):
     __slots__ = ("type", "participant_id", "number", "question", "response")
     table = "question"
-    columns = SHARED_COLUMNS + ("type", "participant_id", "number", "question", "response")
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {"type": "question", "participant_id": None, "number": None, "question": None, "response": None}
 
 
 class NetworkRow(Row):
     __slots__ = ("type", "max_size", "full", "role")
     table = "network"
-    columns = SHARED_COLUMNS + ("type", "max_size", "full", "role")
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {"type": "network", "max_size": 1_000_000, "full": False, "role": "default"}
 
 
 class NodeRow(Row):
     __slots__ = ("type", "network_id", "participant_id")
     table = "node"
-    columns = SHARED_COLUMNS + ("type", "network_id", "participant_id")
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {"type": "node", "network_id": None, "participant_id": None}
 
 
 class VectorRow(Row):
     __slots__ = ("type", "origin_id", "destination_id", "network_id")
     table = "vector"
-    columns = SHARED_COLUMNS + ("type", "origin_id", "destination_id", "network_id")
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {"type": "vector", "origin_id": None, "destination_id": None, "network_id": None}
 
 
@@ -206,15 +180,7 @@ class InfoRow(Row):
 class TransmissionRow(Row):
     __slots__ = ("vector_id", "info_id", "origin_id", "destination_id", "network_id", "receive_time", "status")
     table = "transmission"
-    columns = SHARED_COLUMNS + (
-        "vector_id",
-        "info_id",
-        "origin_id",
-        "destination_id",
-        "network_id",
-        "receive_time",
-        "status",
-    )
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {
         "vector_id": None,
         "info_id": None,
@@ -229,14 +195,14 @@ class TransmissionRow(Row):
 class TransformationRow(Row):
     __slots__ = ("type", "info_in_id", "info_out_id", "node_id", "network_id")
     table = "transformation"
-    columns = SHARED_COLUMNS + ("type", "info_in_id", "info_out_id", "node_id", "network_id")
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {"type": "transformation", "info_in_id": None, "info_out_id": None, "node_id": None, "network_id": None}
 
 
 class NotificationRow(Row):
     __slots__ = ("assignment_id", "event_type")
     table = "notification"
-    columns = SHARED_COLUMNS + ("assignment_id", "event_type")
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {"assignment_id": None, "event_type": None}
 
 
@@ -256,18 +222,7 @@ class SessionRow(Row):
         "join_code",
     )
     table = "session"
-    columns = SHARED_COLUMNS + (
-        "code",
-        "label",
-        "config_name",
-        "config",
-        "num_participants",
-        "vars",
-        "created_at",
-        "is_demo",
-        "room_name",
-        "join_code",
-    )
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {
         "code": None,
         "label": None,
@@ -287,7 +242,7 @@ class RoomRow(Row):
 
     __slots__ = ("name", "session_code", "pending_vars")
     table = "room"
-    columns = SHARED_COLUMNS + ("name", "session_code", "pending_vars")
+    columns = SHARED_COLUMNS + __slots__
     _defaults = {"name": None, "session_code": None, "pending_vars": dict}
 
 
