@@ -23,9 +23,48 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import trio
+import trio.testing
 
 #: The host name in-process requests carry (any name works; this one is obvious in logs).
 IN_PROCESS_URL = "http://simlab.in-process"
+#: Real seconds a virtual clock waits, while a request is in flight, before it jumps anyway.
+IN_FLIGHT_AUTOJUMP = 0.05
+
+
+class SteadyASGITransport(httpx.ASGITransport):
+    """httpx's ASGI transport that holds a virtual clock still while a request is in flight.
+
+    The app may hop to a worker thread mid-request (Quart runs a template's sync
+    context processors in one).  To trio's autojump ``MockClock`` a task waiting on
+    a thread looks idle, so the clock would jump to the next bot's deadline
+    mid-request and the interleaving of bots, hence the final graph, would depend
+    on thread timing.  While requests are in flight the clock instead waits
+    :data:`IN_FLIGHT_AUTOJUMP` real seconds of idleness before jumping (so a
+    request that waits on another bot still lets time move).
+    """
+
+    #: Per clock (by id): requests in flight across every transport, and the threshold to restore.
+    _holds: dict[int, tuple[int, float]] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        clock = trio.lowlevel.current_clock()
+        if not isinstance(clock, trio.testing.MockClock):
+            return await super().handle_async_request(request)
+        key = id(clock)
+        count, saved = self._holds.get(key, (0, clock.autojump_threshold))
+        if count == 0:
+            clock.autojump_threshold = max(saved, IN_FLIGHT_AUTOJUMP)
+        self._holds[key] = (count + 1, saved)
+        try:
+            return await super().handle_async_request(request)
+        finally:
+            count, saved = self._holds[key]
+            if count == 1:
+                del self._holds[key]
+                clock.autojump_threshold = saved
+            else:
+                self._holds[key] = (count - 1, saved)
 
 
 @dataclass(frozen=True)
@@ -72,7 +111,7 @@ class ClientSource:
         self.target = target
         self.shared = target.is_in_process if shared is None else shared
         self.timeout = httpx.Timeout(timeout)
-        self._asgi = httpx.ASGITransport(app=target.app) if target.is_in_process else None
+        self._asgi = SteadyASGITransport(app=target.app) if target.is_in_process else None
         self._ssl: ssl.SSLContext | None = None
         self._shared_client: httpx.AsyncClient | None = None
 

@@ -73,3 +73,35 @@ def test_in_process_callers_use_the_scenario_servers_rest_key() -> None:
     assert report.passed and report.stats.routes["POST /api/sessions"].statuses == {"200": 1}
     wrong = run_scenario(keyed, RunOptions(progress=False, snapshot=False, otree_rest_key="nope"))
     assert not wrong.passed and wrong.stats.routes["POST /api/sessions"].statuses == {"403": 1}
+
+
+async def test_a_thread_hop_inside_a_request_does_not_move_the_virtual_clock(autojump_clock: Any) -> None:
+    import time
+
+    import trio
+
+    from simlab.engine import ClientSource, Target
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await trio.to_thread.run_sync(time.sleep, 0.01)  # as Quart does for sync template hooks
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    source = ClientSource(Target.in_process(app))
+    async with trio.open_nursery() as nursery, source.open(), source.client() as http:
+        nursery.start_soon(trio.sleep, 5.0)  # another bot's deadline the clock could jump to
+        t0 = trio.current_time()
+        assert (await http.get("/")).text == "ok"
+        assert trio.current_time() == t0
+        assert autojump_clock.autojump_threshold == 0
+        nursery.cancel_scope.cancel()
+
+
+def test_the_room_scenario_is_deterministic() -> None:
+    from simlab.engine import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "otree_room.py")
+    options = RunOptions(participants=4, progress=False)
+    first, second = run_scenario(scenario, options), run_scenario(scenario, options)
+    assert first.passed and first.to_dict()["final_state_digest"] == second.to_dict()["final_state_digest"]
+    assert first.decisions == second.decisions
