@@ -32,13 +32,16 @@ def scenario(**kw: Any) -> Scenario:
     return Scenario("s", populations=[], experiment=kw.pop("experiment", Experiment), **kw)
 
 
-def test_study_mapping_and_bot_sessions_run_mock_exogenous_data() -> None:
-    app = build_app(scenario(study=STUDY, sessions=[{"config": "bots", "num_participants": 2, "room": "lab"}]), seed=1)
+def test_study_mapping_and_bot_sessions_run_mock_exogenous_data_outside_rooms() -> None:
+    sessions = [{"config": "bots", "num_participants": 2}, {"config": "bots", "num_participants": 2, "room": "lab"}]
+    app = build_app(scenario(study=STUDY, sessions=sessions), seed=1)
     study, store = app.extensions["simlab.study"], app.extensions["simlab"].store
     assert [r.name for r in study.rooms] == ["lab"]
-    (session,) = store.rows("session")
-    assert session.is_demo and session.room_name == "lab"
-    assert [p.vars for p in store.participants_of_session(session.code)] == [{"mocked": 1}, {"mocked": 2}]
+    plain, in_room = store.rows("session")
+    assert plain.is_demo and plain.room_name is None and in_room.room_name == "lab"
+    assert [p.vars for p in store.participants_of_session(plain.code)] == [{"mocked": 1}, {"mocked": 2}]
+    # issue 7: never for sessions created in a room
+    assert [p.vars for p in store.participants_of_session(in_room.code)] == [{}, {}]
 
 
 def test_study_comes_from_the_experiment_file_or_a_study_file() -> None:

@@ -141,6 +141,9 @@ async def test_in_process_bot_session_runs_mock(exp: Any, study: StudySettings) 
     with exp.store.transaction():
         plain = otree.create_session(exp, study, "trio", 3)
     assert plain.vars == {}
+    with exp.store.transaction():  # issue 7: never for a session created in a room
+        in_room = otree.create_session(exp, study, "trio", 3, room_name="lab", is_demo=True, run_mock=True)
+    assert in_room.vars == {}
 
 
 async def test_failing_mock_leaves_nothing(exp: Any, study: StudySettings, tmp_path: Any) -> None:

@@ -256,3 +256,16 @@ async def test_codes_follow_the_seed(study: Any) -> None:
             resp = await client.post("/api/sessions/", json={"session_config_name": "solo", "num_participants": 2})
             codes.append(resp.json()["code"])
     assert codes[0] == codes[1]
+
+
+async def test_body_too_large(study: Any) -> None:
+    from simlab import Settings
+    from simlab.web import create_app
+
+    from .conftest import ChainExperiment
+
+    app = create_app(ChainExperiment, settings=Settings(max_body_bytes=64), study=study)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+        resp = await client.post("/api/participant_vars", json={"room_name": "lab", "participant_label": "a", "vars": {"x": "y" * 100}})
+    assert resp.status_code == 413 and resp.headers["content-type"] == TEXT
+    assert app.extensions["simlab"].store.count("room") == 0

@@ -77,8 +77,10 @@ def create_session(
     """Create a session and its participants; in a room, make it the room's current session.
 
     ``num_participants=None`` means max(group size, 2).  ``mock_exogenous_data``
-    runs only when ``run_mock`` is true and the config sets ``mock_exogenous_data=True``
-    (oTree runs it for demo and bot sessions, never for REST-created ones).
+    runs only when ``run_mock`` is true, the session is not in a room, and the config
+    sets ``mock_exogenous_data=True``: oTree runs it for demo and bot sessions, never
+    for REST-created ones, and issue 7 keeps it out of room sessions (a room's
+    participants bring their own data, e.g. from a survey webhook).
     """
     from .rooms import room_state
 
@@ -136,7 +138,7 @@ def create_session(
         participant.vars = {}
     if room_name is not None:
         room_state(store, room_name).session_code = session.code
-    if run_mock and config.get("mock_exogenous_data") and study.mock_exogenous_data is not None:
+    if run_mock and room_name is None and config.get("mock_exogenous_data") and study.mock_exogenous_data is not None:
         _run_mock(study.mock_exogenous_data, session)
     return session
 
