@@ -167,3 +167,23 @@ async def test_failing_mock_leaves_nothing(exp: Any, study: StudySettings, tmp_p
     else:
         raise AssertionError("HookError expected")
     assert snapshot(exp.store) == before
+
+
+async def test_admin_pages_need_the_admin_password_when_auth_is_on(study: StudySettings) -> None:
+    import base64
+
+    from simlab import Settings
+    from simlab.web import create_app
+
+    auth = {"Authorization": "Basic " + base64.b64encode(b"admin:pw").decode()}
+    for level, demo_open in (("DEMO", True), ("STUDY", False)):
+        settings = Settings(otree_auth_level=level, otree_rest_key="k", admin_password="pw")
+        app = create_app(study=study, settings=settings)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000") as c:
+            demo = await c.get("/demo/trio")
+            assert (demo.status_code == 302) is demo_open, (level, demo.status_code)
+            demo = await c.get("/demo/trio", headers=auth)
+            assert demo.status_code == 302
+            code = app.extensions["simlab"].store.rows("session")[-1].code
+            assert (await c.get(f"/SessionStartLinks/{code}")).status_code == 401
+            assert (await c.get(f"/SessionStartLinks/{code}", headers=auth)).status_code == 200

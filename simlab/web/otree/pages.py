@@ -20,6 +20,7 @@ from quart import Blueprint, Response, redirect, request
 from ...domain import otree
 from ...domain.otree import StudySettings
 from ...errors import InvalidRequest, InvalidState, NotFound, SimlabError
+from ..admin import authorized, challenge
 from .wire import not_found_text, text
 
 if TYPE_CHECKING:
@@ -123,6 +124,9 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
     @bp.route("/demo/<config_name>", methods=["GET"])
     @bp.route("/demo/<config_name>/", methods=["GET"])
     async def demo(config_name: str) -> Any:
+        # As in oTree: the demo page is open unless the auth level is STUDY, then admin only.
+        if rt.settings.otree_auth_level == "STUDY" and not authorized(rt.settings.admin_password):
+            return challenge()
         config = study.session_config(config_name)
         if config is None:
             return text(f'Session config "{config_name}" not found in settings.SESSION_CONFIGS.', 404)
@@ -142,6 +146,9 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
     @bp.route("/SessionStartLinks/<code>", methods=["GET"])
     @bp.route("/SessionStartLinks/<code>/", methods=["GET"])
     async def session_start_links(code: str) -> Any:
+        # Participant codes are admin data: behind the admin password at DEMO and STUDY, as in oTree.
+        if rt.settings.otree_auth_level and not authorized(rt.settings.admin_password):
+            return challenge()
         session = store.session_by_code(code)
         if session is None:
             return text(not_found_text(NotFound("Session", code)), 404)
