@@ -176,12 +176,7 @@ class Transformation(Model, TransformationRow):
 
 def _was_received(info: Any, node_id: int) -> bool:
     """Whether ``info`` reached ``node_id`` in a received, non-failed transmission."""
-    store = info._store
-    by_info = store.transmissions_of_info(info.id)
-    by_node = store.node_index(node_id).in_trans
-    if len(by_info) <= len(by_node):
-        return any(t.destination_id == node_id and t.status == "received" and not t.failed for t in by_info)
-    return any(t.info_id == info.id and t.status == "received" and not t.failed for t in by_node)
+    return info.id in info._store.node_index(node_id).received
 
 
 def was_received(info: Any, node_id: int) -> bool:

@@ -148,14 +148,13 @@ class Node(Model, NodeRow):
             type = Info
         if not (inspect.isclass(type) and issubclass(type, Info)):
             raise ModelError(f"Cannot get infos of type {type} as it is not a valid type.")
-        seen: dict[int, Any] = {}
         get = self._store.get
-        for t in self._store.node_index(self.id).in_trans:
-            if t.status == "received" and not t.failed and t.info_id not in seen:
-                info = get("info", t.info_id)
-                if isinstance(info, type):
-                    seen[t.info_id] = info
-        return list(seen.values())
+        out = []
+        for info_id in self._store.node_index(self.id).received:
+            info = get("info", info_id)
+            if isinstance(info, type):
+                out.append(info)
+        return out
 
     def transmissions(self, direction: str = "outgoing", status: str = "all", failed: Any = False) -> list[Any]:
         """Transmissions to or from this node, oldest first."""

@@ -35,7 +35,16 @@ Listener = Callable[[Sequence[Row]], None]
 
 
 class _NodeIndex:
-    __slots__ = ("infos", "out_vectors", "in_vectors", "out_trans", "in_trans", "pending_in", "transformations")
+    __slots__ = (
+        "infos",
+        "out_vectors",
+        "in_vectors",
+        "out_trans",
+        "in_trans",
+        "pending_in",
+        "received",
+        "transformations",
+    )
 
     def __init__(self) -> None:
         self.infos: list[Any] = []
@@ -44,6 +53,8 @@ class _NodeIndex:
         self.out_trans: list[Any] = []
         self.in_trans: list[Any] = []
         self.pending_in: dict[int, Any] = {}
+        #: info id -> how many received, non-failed incoming transmissions carried it
+        self.received: dict[int, int] = {}
         self.transformations: list[Any] = []
 
 
@@ -324,20 +335,25 @@ class GraphStore:
             self._vector_trans[row.vector_id].append(row)
             if row.status == "pending" and not row.failed:
                 destination.pending_in[row.id] = row
+            _count_received(destination.received, row.info_id, row.status, row.failed, +1)
         else:
             origin.out_trans.remove(row)
             destination.in_trans.remove(row)
             self._info_trans[row.info_id].remove(row)
             self._vector_trans[row.vector_id].remove(row)
             destination.pending_in.pop(row.id, None)
+            _count_received(destination.received, row.info_id, row.status, row.failed, -1)
 
     def _on_transmission_change(self, row: Any, name: str, old: Any) -> None:
         if name in ("status", "failed"):
-            pending = self._node_ix[row.destination_id].pending_in
+            ix = self._node_ix[row.destination_id]
             if row.status == "pending" and not row.failed:
-                pending[row.id] = row
+                ix.pending_in[row.id] = row
             else:
-                pending.pop(row.id, None)
+                ix.pending_in.pop(row.id, None)
+            status, failed = (old, row.failed) if name == "status" else (row.status, old)
+            _count_received(ix.received, row.info_id, status, failed, -1)
+            _count_received(ix.received, row.info_id, row.status, row.failed, +1)
 
     def _index_transformation(self, row: Any, sign: int) -> None:
         if sign > 0:
@@ -450,6 +466,17 @@ class GraphStore:
 
 def _by_id(row: Any) -> int:
     return row.id
+
+
+def _count_received(received: dict[int, int], info_id: int, status: str, failed: bool, step: int) -> None:
+    """Keep ``received`` (info id -> live received transmissions) right after a change."""
+    if status != "received" or failed:
+        return
+    count = received.get(info_id, 0) + step
+    if count:
+        received[info_id] = count
+    else:
+        del received[info_id]
 
 
 def _remove(index: dict[Any, list[Any]], key: Any, row: Any) -> None:
