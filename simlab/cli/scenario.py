@@ -1,7 +1,8 @@
 """``simlab scenario run SCENARIO``: run a scenario script with bots and report.
 
 Exit status: 0 when every check and threshold passed, 1 when one failed, 2 when the
-command line, the scenario file or the run itself was broken.
+command line, the scenario file or the run itself was broken (with ``--workers`` or
+``--scheduler``: a shard failed), 130 when Ctrl-C stopped a distributed run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.console import Console
 
 from ..engine.loader import LoadError, load_scenario
 from ..engine.runner import RunOptions, run_scenario
+from ..engine.scenario import Scenario
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-snapshot", action="store_true", help="skip reading the final state (no digest, no network pictures)")
     run.add_argument("--rest-key", help="otree-rest-key header for oTree callers")
     run.add_argument("--quiet", "-q", action="store_true", help="no live progress or summary tables")
+    dist = run.add_argument_group("distributed (pip install 'simlab[distributed]')")
+    dist.add_argument("--workers", "-w", type=int, metavar="N", help="split the bots over N shards on a local Dask cluster of N processes")
+    dist.add_argument("--scheduler", metavar="ADDRESS", help="run the shards on this Dask scheduler (with --workers N: N shards)")
     return parser
 
 
@@ -58,6 +63,8 @@ def main(argv: list[str]) -> int:
         snapshot=not args.no_snapshot,
         otree_rest_key=args.rest_key,
     )
+    if args.workers is not None or args.scheduler is not None:
+        return _run_distributed(args, scenario, options, console)
     try:
         _ = options.virtual
     except ValueError as exc:
@@ -69,4 +76,37 @@ def main(argv: list[str]) -> int:
     console.print(f"{scenario.name}: {verdict} · seed {report.seed} · final state {data_digest}")
     if args.report is not None:
         console.print(f"report: {args.report / 'report.html'}")
+    return 0 if report.passed else 1
+
+
+def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunOptions, console: Console) -> int:
+    """Run the scenario's shards on Dask (``--workers`` / ``--scheduler``) and return the exit status."""
+    if args.workers is not None and args.workers < 1:
+        console.print(f"simlab scenario: --workers must be >= 1, got {args.workers}")
+        return 2
+    from ..engine.distributed_run import DistributedOptions, DistributedUnavailable, run_distributed
+
+    try:
+        outcome = run_distributed(
+            scenario, Path(args.scenario), options, DistributedOptions(workers=args.workers, scheduler=args.scheduler), console=console
+        )
+    except DistributedUnavailable as exc:
+        console.print(f"simlab scenario: {exc}")
+        return 2
+    except ValueError as exc:
+        console.print(f"simlab scenario: {exc}")
+        return 2
+    report = outcome.report
+    for fault in outcome.faults:
+        console.print(f"[red]simlab scenario: {fault}[/]", highlight=False)
+    verdict = "[green]PASSED[/]" if report.passed else "[red]FAILED[/]"
+    data_digest = report.snapshot.digest() if report.snapshot else "not read"
+    shards = len(report.extra["shards"])
+    console.print(f"{scenario.name}: {verdict} · seed {report.seed} · {shards} shards · final state {data_digest}")
+    if args.report is not None:
+        console.print(f"report: {args.report / 'report.html'}")
+    if outcome.interrupted:
+        return 130
+    if outcome.faults:
+        return 2
     return 0 if report.passed else 1

@@ -81,6 +81,9 @@ class Engine:
         retry: the retry policy of every bot's API clients.
         otree_rest_key: sent as ``otree-rest-key`` by the oTree clients.
         stop_grace: seconds ``on_stop`` may take after a bot is cancelled.
+        plan: the arrivals to run instead of planning them from ``populations`` and
+            ``limits`` (a shard of a distributed run gets its share of the run's plan,
+            with the bot ids and arrival times the whole run gave them).
 
     Example::
 
@@ -101,6 +104,7 @@ class Engine:
         personas: PersonaFactory | None = None,
         stop_grace: float = 5.0,
         tie_gap: float = 1e-6,
+        plan: Sequence[Arrival] | None = None,
     ) -> None:
         self.populations = list(populations)
         self.source = source
@@ -111,7 +115,7 @@ class Engine:
         self.otree_rest_key = otree_rest_key
         self.personas = personas or PersonaFactory()
         self.stop_grace = stop_grace
-        self.plan = plan_arrivals(self.populations, self.limits, tie_gap)
+        self.plan = list(plan) if plan is not None else plan_arrivals(self.populations, self.limits, tie_gap)
         self.classes = [pop.bot_class() for pop in self.populations]
         #: bot id -> that bot's decision log, filled as bots end.
         self.decisions: dict[int, list[tuple[str, object]]] = {}

@@ -16,12 +16,15 @@ from .scenario import Scenario
 from .seeds import derive_seed
 
 
-def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None) -> Any:
-    """Build the in-process server for ``scenario``; its random choices get a seed derived from ``seed``."""
+def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *, settings: Any = None) -> Any:
+    """Build the in-process server for ``scenario``; its random choices get a seed derived from ``seed``.
+
+    ``settings`` overrides :func:`server_settings` (the served scenario sets host and port).
+    """
     from simlab import Experiment  # the composition root may wire the server
     from simlab.web import create_app
 
-    settings = server_settings(scenario, seed)
+    settings = server_settings(scenario, seed) if settings is None else settings
     experiment = scenario.experiment
     folder = None
     namespace: dict[str, Any] | None = None

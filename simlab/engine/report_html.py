@@ -51,6 +51,22 @@ def _routes(data: dict[str, Any]) -> str:
     return f"<table>{head}{rows}</table>"
 
 
+def _shards(data: dict[str, Any]) -> str:
+    """The per-shard table of a distributed run (empty for a one-process run)."""
+    shards = data.get("shards")
+    if not shards:
+        return ""
+    cols = ("shard", "status", "worker", "started", "finished", "failed", "stopped", "requests", "errors")
+    head = "".join(f"<th>{c}</th>" for c in cols) + "<th>p50 ms</th><th>p99 ms</th><th>decisions</th><th>error</th>"
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_e(r[c])}</td>" for c in cols)
+        + f"<td class=num>{_ms(r['p50'])}</td><td class=num>{_ms(r['p99'])}</td>"
+        f"<td><code>{_e(r['decisions_digest'] or '–')}</code></td><td>{_e(r['error'] or '')}</td></tr>"
+        for r in shards
+    )
+    return f"<h2>Shards</h2><table><tr>{head}</tr>{rows}</table>"
+
+
 def render_html(data: dict[str, Any], stats: RunStats, snapshot: Snapshot | None) -> str:
     """Return the whole HTML page for a report's ``data`` (the ``report.json`` content)."""
     verdict = '<span class="pass">PASSED</span>' if data["passed"] else '<span class="fail">FAILED</span>'
@@ -88,6 +104,7 @@ duration {data["duration"].get("run", 0):.2f} s run time, {data["duration"].get(
 {_results("Checks", data["checks"])}
 {_results("Thresholds", data["thresholds"])}
 <h2>Routes</h2>{_routes(data)}
+{_shards(data)}
 <h2>Latency</h2>{latency}{throughput}{hist}
 {nets}
 <h2>Configuration</h2><pre>{config}</pre>
