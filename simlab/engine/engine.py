@@ -22,6 +22,7 @@ import trio
 from .bot import Bot, StopBot
 from .connect import ClientSource
 from .dallinger_client import DallingerClient
+from .gc_policy import quiet_gc
 from .events import BotEvent, Events
 from .otree_client import OTreeClient
 from .persona import Persona, PersonaFactory
@@ -137,7 +138,7 @@ class Engine:
         """Start every planned bot on time and return when all ended or a limit hit."""
         self.origin = origin = trio.current_time()
         async with self.source.open():
-            with trio.CancelScope() as scope:
+            with trio.CancelScope() as scope, quiet_gc():
                 self._scope = scope
                 if self.limits.duration is not None:
                     scope.deadline = origin + self.limits.duration
