@@ -34,6 +34,8 @@ class Settings:
     admin_password: str | None = None
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = 1 << 20
+    #: Answer the hottest success cases without Quart (see ``simlab.web.fastpath``).
+    fast_path: bool = True
 
     def __post_init__(self) -> None:
         if self.otree_auth_level not in AUTH_LEVELS:
@@ -70,6 +72,8 @@ class Settings:
             values["admin_password"] = env["OTREE_ADMIN_PASSWORD"]
         if env.get("SIMLAB_DATA_DIR"):
             values["data_dir"] = Path(env["SIMLAB_DATA_DIR"])
+        if env.get("SIMLAB_FAST_PATH", "").strip().lower() in ("0", "false", "no", "off"):
+            values["fast_path"] = False
         if env.get("SIMLAB_SEED"):
             try:
                 values["seed"] = int(env["SIMLAB_SEED"])

@@ -10,7 +10,9 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader
 from quart import Response, request
 from quart_trio import QuartTrio
+from werkzeug.exceptions import HTTPException
 
+from .._version import __version__
 from ..config import Settings
 from ..durability import Journal, JournalFailed
 from ..domain import Experiment
@@ -21,8 +23,10 @@ from .health import health_blueprint
 from .dallinger import dallinger_blueprint
 from .dallinger.chat import PubSub
 from .dallinger.wire import DallingerError, error_response
+from .openapi import attach_openapi
 from .otree import otree_blueprint
 from .resources import Resources
+from .fastpath import FastPath
 from .runtime import Runtime
 
 logger = logging.getLogger("simlab.web")
@@ -62,7 +66,7 @@ def create_app(
         raise ValueError("experiment and store disagree: pass the experiment's own store or none")
     resources = resources or Resources.for_experiment(folder)
 
-    app = QuartTrio("simlab", static_folder=None)
+    app = SimlabApp("simlab", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     # "/static//etc/passwd" must be a 404, not a redirect to a merged path
     app.url_map.merge_slashes = False
@@ -81,6 +85,7 @@ def create_app(
         form = await request.form if request.method == "POST" else None
         return error_response(err, experiment.config.get("contact_email_on_error") or "", form)
 
+    app.after_request(drain_request_body)
     if journal is not None:
         attach_journal(app, journal)
     protect_routes(app, rt)
@@ -88,7 +93,40 @@ def create_app(
     app.register_blueprint(admin_blueprint(rt))
     app.register_blueprint(otree_blueprint(rt, study))  # before Dallinger's /<page> catch-alls
     app.register_blueprint(dallinger_blueprint(rt))
+    attach_openapi(app, __version__)
+    if settings.fast_path:
+        app.fast_path = FastPath(rt, journal)
     return app
+
+
+class SimlabApp(QuartTrio):
+    """QuartTrio with simlab's fast path for the hottest success cases in front."""
+
+    fast_path: FastPath | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and self.fast_path is not None:
+            await self.fast_path(scope, receive, send, super().__call__)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+async def drain_request_body(response: Response) -> Response:
+    """Read what is left of the request body before answering.
+
+    hypercorn's trio worker can stall a keep-alive connection when an answer
+    completes before the request body was read (a 404/405 from routing, oTree's
+    403 before the body): the client's next request on that connection then
+    never gets an answer.  Found by fuzzing; reading the body (bounded by
+    ``MAX_CONTENT_LENGTH``) lets the connection be reused.  A body too large to
+    read closes the connection instead.
+    """
+    if request.content_length or "transfer-encoding" in request.headers:
+        try:
+            await request.get_data()
+        except HTTPException:
+            response.headers["Connection"] = "close"
+    return response
 
 
 def attach_journal(app: QuartTrio, journal: Journal) -> None:

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from quart import request
+from quart import current_app, request
 
 from ..config import Settings
 from ..domain import Experiment
+from .dallinger.models import MODEL_ATTRIBUTE
 from .dallinger.params import Params, url_id
 from .dallinger.wire import DallingerError
 
@@ -43,7 +44,10 @@ class Runtime:
         start_background_tasks(self)
 
     async def params(self) -> Params:
-        return await Params.read(request, self.exp.known_classes)
+        """The request's parameters, checked against the route's request model (``models.py``)."""
+        view = current_app.view_functions.get(request.endpoint or "")
+        model = getattr(view, MODEL_ATTRIBUTE, None)
+        return await Params.read(request, self.exp.known_classes, model)
 
     def node(self, node_id: int, error_type: str, *, participant: Any = None) -> Any:
         """The node with ``node_id`` or a 400 with the route's message."""

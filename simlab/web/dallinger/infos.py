@@ -13,6 +13,7 @@ from ...domain import Info
 from ...errors import NotFound
 from ...domain import operations as ops
 from .cors import cors
+from . import models as m
 from .params import parse_details, url_id
 from .wire import DallingerError, success
 
@@ -25,12 +26,13 @@ def register(bp: Blueprint, rt: Runtime) -> None:
 
     @bp.route("/info/<int:node_id>", methods=["POST", "OPTIONS"])
     @cors
+    @m.form(m.CreateInfo)
     async def create_info(node_id: int) -> Any:
         params = await rt.params()
         contents = params.text("contents")
         info_type = params.known_class("info_type", Info)
         # Dallinger does not check ``failed`` and answers a bad one with a 500 (spec 4.11).
-        failed = params.boolean("failed", default=False)
+        failed = params.boolean("failed")
         props = params.properties()
         node = rt.node(node_id, "/info POST, node does not exist")
         with rt.atomic("/info POST server error", status=403, participant=node.participant):
@@ -52,6 +54,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(info=info.__json__())
 
     @bp.route("/node/<int:node_id>/infos", methods=["GET"])
+    @m.query(m.NodeInfos)
     async def node_infos(node_id: int) -> Any:
         params = await rt.params()
         info_type = params.known_class("info_type", Info)
@@ -62,6 +65,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(infos=[i.__json__() for i in infos])
 
     @bp.route("/node/<int:node_id>/received_infos", methods=["GET"])
+    @m.query(m.ReceivedInfos)
     async def node_received_infos(node_id: int) -> Any:
         params = await rt.params()
         info_type = params.known_class("info_type", Info, base=Info)
@@ -73,6 +77,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
 
     @bp.route("/tracking_event/<int:node_id>", methods=["POST", "OPTIONS"])
     @cors
+    @m.form(m.TrackingEvent)
     async def tracking_event(node_id: int) -> Any:
         params = await rt.params()
         raw = params.text("details", optional=True)

@@ -15,6 +15,7 @@ from ...domain import lifecycle
 from ...errors import NotFound
 from ...domain import operations as ops
 from .cors import cors
+from . import models as m
 from .params import Params, path_id
 from .wire import DallingerError, dumps, simple_error, success
 
@@ -44,14 +45,16 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return participant
 
     @bp.route("/worker_complete", methods=["GET", "POST"])
+    @m.query(m.ParticipantQuery)
     async def worker_complete() -> Any:
         params = await rt.params()
-        participant = participant_from(params, params.values.get("participant_id"))
+        participant = participant_from(params, params.raw("participant_id"))
         with rt.atomic("/worker_complete server error", status=403, participant=participant):
             ops.worker_complete(exp, participant)
         return success()
 
     @bp.route("/worker_failed", methods=["GET"])
+    @m.query(m.ParticipantQuery)
     async def worker_failed() -> Any:
         params = await rt.params()
         participant = participant_from(params, request.args.get("participant_id"))
@@ -62,6 +65,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
 
     @bp.route("/notifications", methods=["GET", "POST", "OPTIONS"])
     @cors
+    @m.query(m.Notification)
     async def notifications() -> Any:
         params = await rt.params()
         # Dallinger answers a missing event type with a 500 (spec 9.3); simlab with a 400.
@@ -80,13 +84,14 @@ def register(bp: Blueprint, rt: Runtime) -> None:
 
     @bp.route("/mturk-sns-listener", methods=["GET", "POST", "OPTIONS"])
     @cors
+    @m.json_body(m.SnsMessage)
     async def mturk_sns_listener() -> Any:
         """Amazon SNS notifications of MTurk events (a JSON body of ``Type`` and ``Message``)."""
         params = await rt.params()
-        body = await request.get_data(as_text=True)
+        body = await request.get_data(as_text=False)
         try:
             message = json.loads(body) if body else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             raise params.fail("body is not valid JSON") from None
         if not isinstance(message, dict) or "Type" not in message:
             raise params.fail("body has no Type")
@@ -95,7 +100,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         try:
             events = json.loads(message.get("Message", "")).get("Events", [])
             pairs = [(e["EventType"], e.get("AssignmentId")) for e in events]
-        except (ValueError, AttributeError, TypeError, KeyError):
+        except (ValueError, AttributeError, TypeError, KeyError, RecursionError):
             raise params.fail("Message has no list of Events with an EventType") from None
         with rt.atomic("/mturk-sns-listener server error"):
             for event_type, assignment_id in pairs:
@@ -105,6 +110,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
 
     @bp.route("/prolific-submission-listener", methods=["POST", "OPTIONS"])
     @cors
+    @m.form(m.ProlificSubmission)
     async def prolific_submission_listener() -> Any:
         """Prolific's submission webhook: a submitted participant is processed as complete."""
         params = await rt.params()

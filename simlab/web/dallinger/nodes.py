@@ -13,6 +13,7 @@ from quart import Blueprint
 
 from ...domain import Info, Node, Transformation
 from ...domain import operations as ops
+from . import models as m
 from .params import path_id, url_id
 from .wire import DallingerError, bare_error, success
 
@@ -29,6 +30,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
     store = rt.store
 
     @bp.route("/node/<participant_id>", methods=["POST"])
+    @m.form(m.CreateNode)
     async def create_node(participant_id: str) -> Any:
         params = await rt.params()
         participant = store.get("participant", path_id(params, "participant_id", participant_id))
@@ -44,10 +46,11 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(node=node.__json__())
 
     @bp.route("/node/<int:node_id>/neighbors", methods=["GET"])
+    @m.query(m.NodeNeighbors)
     async def node_neighbors(node_id: int) -> Any:
         params = await rt.params()
         node_type = params.known_class("node_type", Node)
-        connection = params.text("connection", default="to")
+        connection = params.text("connection")
         failed = params.text("failed", optional=True)
         node = store.get("node", url_id(node_id))
         if node is None:
@@ -62,17 +65,19 @@ def register(bp: Blueprint, rt: Runtime) -> None:
             raise DallingerError("node.neighbors", error_text=NEIGHBORS_FAILED_MESSAGE, participant=node.participant)
         if not issubclass(node_type, Node):
             raise params.fail(f"node_type must name a Node class, got {params.values['node_type']}")
-        if connection not in ("to", "from", "either", "both"):
-            raise params.fail(f"invalid connection: {connection} (must be one of to, from, either, both)")
+        allowed = params.allowed("connection")
+        if connection not in allowed:
+            raise params.fail(f"invalid connection: {connection} (must be one of {', '.join(allowed)})")
         with rt.atomic("exp.node_get_request", participant=node.participant):
             nodes = ops.node_neighbors(exp, node, node_type, connection)
         return success(nodes=_json(nodes))
 
     @bp.route("/node/<int:node_id>/vectors", methods=["GET"])
+    @m.query(m.NodeVectors)
     async def node_vectors(node_id: int) -> Any:
         params = await rt.params()
-        direction = params.text("direction", default="all")
-        failed = params.boolean("failed", default=False)
+        direction = params.text("direction")
+        failed = params.boolean("failed")
         node = rt.node(node_id, "/node/vectors, node does not exist")
         # An invalid direction is Dallinger's 403 server error here (spec 4.9), not a 500.
         with rt.atomic("/node/vectors GET server error", status=403, participant=node.participant):
@@ -80,6 +85,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(vectors=_json(vectors))
 
     @bp.route("/node/<int:node_id>/connect/<int:other_node_id>", methods=["POST"])
+    @m.form(m.Connect)
     async def connect(node_id: int, other_node_id: int) -> Any:
         # Dallinger 12.4 never connects here (spec 4.10, 9.1); this is the intended behaviour.
         params = await rt.params()
@@ -87,25 +93,27 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         props = params.properties()
         node = rt.node(node_id, "/node/connect, node does not exist")
         other = rt.node(other_node_id, "/node/connect, other node does not exist", participant=node.participant)
-        direction = params.choice("direction", "to", ("to", "from", "both"))
+        direction = params.choice("direction")
         with rt.atomic("/vector POST server error", status=403, participant=node.participant):
             vectors = ops.connect(exp, node, other, direction, props)
         return success(vectors=_json(vectors))
 
     @bp.route("/node/<int:node_id>/transmissions", methods=["GET"])
+    @m.query(m.NodeTransmissions)
     async def node_transmissions(node_id: int) -> Any:
         params = await rt.params()
         params.text("direction", optional=True)
         params.text("status", optional=True)
         node = rt.node(node_id, "/node/transmissions, node does not exist")
         # Dallinger answers a bad direction or status with a 500 (spec 9.3); simlab with a 400.
-        direction = params.choice("direction", "incoming", ("incoming", "outgoing", "all"))
-        status = params.choice("status", "all", ("all", "pending", "received"))
+        direction = params.choice("direction")
+        status = params.choice("status")
         with rt.atomic("/node/transmissions GET server error", status=403, participant=node.participant):
             rows, as_selected = ops.transmissions(exp, node, direction, status)
         return success(transmissions=as_selected if as_selected is not None else _json(rows))
 
     @bp.route("/node/<int:node_id>/transmit", methods=["POST"])
+    @m.form(m.Transmit)
     async def node_transmit(node_id: int) -> Any:
         params = await rt.params()
         what = params.text("what", optional=True)
@@ -122,6 +130,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(transmissions=_json(sent))
 
     @bp.route("/node/<int:node_id>/transformations", methods=["GET"])
+    @m.query(m.NodeTransformations)
     async def node_transformations(node_id: int) -> Any:
         params = await rt.params()
         kind = params.known_class("transformation_type", Transformation, base=Transformation)
@@ -131,6 +140,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(transformations=_json(rows))
 
     @bp.route("/transformation/<int:node_id>/<int:info_in_id>/<int:info_out_id>", methods=["POST"])
+    @m.form(m.CreateTransformation)
     async def create_transformation(node_id: int, info_in_id: int, info_out_id: int) -> Any:
         params = await rt.params()
         kind = params.known_class("transformation_type", Transformation)

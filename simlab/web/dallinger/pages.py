@@ -17,6 +17,7 @@ from quart import Blueprint, Response, abort, redirect, render_template, request
 
 from ...domain.recruiters import random_id
 from ...domain import Notification
+from . import models as m
 from .params import path_id
 from .wire import error_page, participant_identity
 
@@ -92,6 +93,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return await static_file("favicon.ico")
 
     @bp.route("/ad", methods=["GET"])
+    @m.query(m.AdQuery)
     async def ad() -> Any:
         args = dict(request.args.items())
         rule = str(exp.config.get("browser_exclude_rule") or "")
@@ -123,6 +125,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         )
 
     @bp.route("/consent", methods=["GET"])
+    @m.query(m.ConsentQuery)
     async def consent() -> Any:
         return await render_page(
             "consent.html",
@@ -134,6 +137,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         )
 
     @bp.route("/recruiter-exit", methods=["GET"])
+    @m.query(m.OptionalParticipant)
     async def recruiter_exit() -> Any:
         raw = request.args.get("participant_id")
         if not raw:
@@ -145,6 +149,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return await render_page("exit_recruiter.html", participant=participant, assignment_id=participant.assignment_id)
 
     @bp.route("/handle-error", methods=["POST"])
+    @m.form(m.HandleError)
     async def handle_error() -> Any:
         params = await rt.params()
         form = params.body
@@ -176,6 +181,8 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return await render_page("error-complete.html", participant=participant)
 
     @bp.route("/error-page", methods=["GET", "POST"])
+    @m.query(m.ErrorPageQuery)
+    @m.intended_status(500, "Dallinger's error page, always with status 500 (spec 4.26)")
     async def error_page_route() -> Any:
         return html_error(rt, request.args.get("error_type", "default"), 500)
 

@@ -21,16 +21,26 @@ from quart import Request
 
 from ...domain.operations import PROPERTY_NAMES, Properties
 from ...store import MAX_ID
+from .models import Model, Spec, specs
 from .wire import DallingerError
 
 _MISSING = object()
 _ID = re.compile(r"-?[0-9]+")
 
 
-class Params:
-    """The parameters of one request, with Dallinger's validation rules."""
+class UndeclaredParameter(RuntimeError):
+    """A handler read a parameter its route's model does not declare (a bug: docs would drift)."""
 
-    __slots__ = ("values", "body", "request", "known_classes")
+
+class Params:
+    """The parameters of one request, with Dallinger's validation rules.
+
+    With a route ``model`` (see ``models.py``), defaults, required-ness and
+    allowed values come from it, and reading an undeclared name raises
+    ``UndeclaredParameter``; without one, from the call's arguments.
+    """
+
+    __slots__ = ("values", "body", "request", "known_classes", "specs")
 
     def __init__(
         self,
@@ -38,11 +48,33 @@ class Params:
         request: Request,
         known_classes: Mapping[str, type],
         body: Mapping[str, str] | None = None,
+        model: type[Model] | None = None,
     ) -> None:
         self.values = values
         self.body = body or {}
         self.request = request
         self.known_classes = known_classes
+        self.specs = specs(model) if model is not None else None
+
+    def spec(self, name: str) -> Spec | None:
+        """The declared parameter ``name`` (None without a model); undeclared is a bug."""
+        if self.specs is None:
+            return None
+        found = self.specs.get(name)
+        if found is None:
+            raise UndeclaredParameter(f"{self.request.path} reads {name!r}, which its request model does not declare")
+        return found
+
+    def raw(self, name: str) -> str | None:
+        """The value as sent (None if absent), unchecked; the name must be declared."""
+        self.spec(name)
+        return self.values.get(name)
+
+    def allowed(self, name: str) -> tuple[str, ...]:
+        spec = self.spec(name)
+        if spec is None or spec.allowed is None:
+            raise UndeclaredParameter(f"{name!r} has no allowed values in its request model")
+        return spec.allowed
 
     @property
     def url(self) -> str:
@@ -54,13 +86,13 @@ class Params:
         return self.request.method
 
     @classmethod
-    async def read(cls, request: Request, known_classes: Mapping[str, type]) -> Params:
+    async def read(cls, request: Request, known_classes: Mapping[str, type], model: type[Model] | None = None) -> Params:
         values = _strict_pairs(request, request.query_string, "the query string")
         body: dict[str, str] = {}
         if request.method != "GET" or request.content_length:
             mimetype = request.mimetype
             if mimetype == "application/json":
-                data = await request.get_json(silent=True)
+                data = _json_body(request, await request.get_data(as_text=False))
                 if not isinstance(data, dict):
                     raise DallingerError(f"{request.url} {request.method} request, body is not a JSON object")
                 body = {k: _as_text(v) for k, v in data.items() if v is not None}
@@ -71,13 +103,23 @@ class Params:
             else:
                 body = dict((await request.form).items())
             values.update(body)
-        return cls(values, request, known_classes, body)
+        return cls(values, request, known_classes, body, model)
 
     def fail(self, rule: str) -> DallingerError:
         return DallingerError(f"{self.url} {self.method} request, {rule}")
 
+    def _rule(self, name: str, default: Any, optional: bool) -> tuple[Any, bool]:
+        """``(default, optional)`` from the model when bound; ``optional=True`` may relax it (a pre-check)."""
+        spec = self.spec(name)
+        if spec is None:
+            return default, optional
+        if default is not None and spec.default is not None and default != spec.default:
+            raise UndeclaredParameter(f"{name!r}: default {default!r} differs from the model's {spec.default!r}")
+        return (spec.default if default is None else default), (optional or not spec.required)
+
     def text(self, name: str, default: Any = None, optional: bool = False) -> Any:
         """A string parameter; missing means ``default``, else None if optional, else 400."""
+        default, optional = self._rule(name, default, optional)
         value = self.values.get(name, _MISSING)
         if value is _MISSING:
             if default is not None:
@@ -111,6 +153,11 @@ class Params:
 
     def known_class(self, name: str, default: type, base: type | None = None) -> type:
         """A class named in ``known_classes``; with ``base``, it must derive from it (else 400)."""
+        spec = self.spec(name)
+        if spec is not None:
+            declared = spec.known_class
+            if declared is None or (declared.default, declared.base) != (default.__name__, base and base.__name__):
+                raise UndeclaredParameter(f"{name!r}: the model's class rule differs from the handler's")
         value = self.text(name, optional=True)
         if value is None:
             return default
@@ -121,7 +168,9 @@ class Params:
             raise self.fail(f"{name} must name a {base.__name__} class, got {value}")
         return cls
 
-    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+    def choice(self, name: str, default: str | None = None, allowed: tuple[str, ...] | None = None) -> str:
+        if allowed is None:
+            allowed = self.allowed(name)
         value = self.text(name, default=default)
         if value not in allowed:
             raise self.fail(f"invalid {name}: {value} (must be one of {', '.join(allowed)})")
@@ -152,6 +201,18 @@ def _strict_pairs(request: Request, raw: bytes, where: str) -> dict[str, str]:
         return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except UnicodeDecodeError:
         raise DallingerError(f"{request.url} {request.method} request, invalid UTF-8 in {where}") from None
+
+
+def _json_body(request: Request, raw: bytes) -> Any:
+    """The parsed JSON body, None if it is not JSON; invalid UTF-8 is a 400 (found by fuzzing: was a 500)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DallingerError(f"{request.url} {request.method} request, invalid UTF-8 in the request body") from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def check_path(request: Request) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from quart import Blueprint, request
 
 from ...domain import operations as ops
+from . import models as m
 from .params import path_id
 from .wire import DallingerError, dumps, success
 
@@ -65,10 +66,12 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(**payload)
 
     @bp.route("/participant/<worker_id>/<hit_id>/<assignment_id>/<mode>", methods=["POST"])
+    @m.form(m.CreateParticipant)
     async def create_participant(worker_id: str, hit_id: str, assignment_id: str, mode: str) -> Any:
         return await _create(worker_id, hit_id, assignment_id, mode, None)
 
     @bp.route("/participant", methods=["POST"])
+    @m.form(m.EntryInformation)
     async def create_participant_from_entry() -> Any:
         entry = dict((await rt.params()).body)
         entry.pop("fingerprint_hash", None)
@@ -88,6 +91,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(participant=participant.__json__())
 
     @bp.route("/load-participant", methods=["POST"])
+    @m.form(m.EntryInformation)
     async def load_participant() -> Any:
         params = await rt.params()
         info = exp.normalize_entry_information(dict(params.body))
@@ -112,6 +116,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         return success(network=network.__json__())
 
     @bp.route("/question/<participant_id>", methods=["POST"])
+    @m.form(m.CreateQuestion)
     async def create_question(participant_id: str) -> Any:
         params = await rt.params()
         participant = rt.store.get("participant", path_id(params, "participant_id", participant_id))

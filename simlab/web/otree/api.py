@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from quart import Blueprint, Response, request
+from quart_schema import hide
 from werkzeug.exceptions import HTTPException
 
 from ...domain import otree
@@ -144,6 +145,8 @@ class Api:
                 logger.exception("%s %s failed", request.method, request.path)
                 return text("Internal server error", 500)
 
+        # The OpenAPI document lists each method with its own body model (see web/openapi.py).
+        view.otree_operations = handlers  # type: ignore[attr-defined]
         return view
 
 
@@ -226,5 +229,6 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
 
     # Any other /api/ path: oTree's plain 404 (Starlette's "Not Found"), not a Dallinger page.
     @bp.route("/api/<path:rest>", methods=METHODS, provide_automatic_options=False)
+    @hide
     async def api_not_found(rest: str) -> Response:
         return text("Not Found", 404)

@@ -98,7 +98,7 @@ def parse_body(data: bytes) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(data, parse_constant=_reject_constant, parse_float=_finite)
-    except ValueError:  # also UnicodeDecodeError
+    except (ValueError, RecursionError):  # also UnicodeDecodeError; RecursionError: deeply nested
         raise InvalidRequest("Request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise InvalidRequest(f"Request body must be a JSON object, got {type(body).__name__}: {shown(body)}")
@@ -156,6 +156,7 @@ def nullable(check: Check) -> Check:
     def nullable_check(name: str, value: Any) -> Any:
         return None if value is None else check(name, value)
 
+    nullable_check.inner = check  # type: ignore[attr-defined]  # read by models.py for the docs
     return nullable_check
 
 
