@@ -36,6 +36,8 @@ class Settings:
     max_body_bytes: int = 1 << 20
     #: Answer the hottest success cases without Quart (see ``simlab.web.fastpath``).
     fast_path: bool = True
+    #: Seconds between freezing long-lived objects out of GC scans while serving (0: never).
+    gc_freeze_interval: float = 10.0
 
     def __post_init__(self) -> None:
         if self.otree_auth_level not in AUTH_LEVELS:
@@ -74,6 +76,13 @@ class Settings:
             values["data_dir"] = Path(env["SIMLAB_DATA_DIR"])
         if env.get("SIMLAB_FAST_PATH", "").strip().lower() in ("0", "false", "no", "off"):
             values["fast_path"] = False
+        if env.get("SIMLAB_GC_FREEZE_INTERVAL"):
+            try:
+                values["gc_freeze_interval"] = float(env["SIMLAB_GC_FREEZE_INTERVAL"])
+            except ValueError:
+                raise ConfigError(
+                    f"SIMLAB_GC_FREEZE_INTERVAL must be a number of seconds, got {env['SIMLAB_GC_FREEZE_INTERVAL']!r}"
+                ) from None
         if env.get("SIMLAB_SEED"):
             try:
                 values["seed"] = int(env["SIMLAB_SEED"])

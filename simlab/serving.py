@@ -10,6 +10,7 @@ from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
 
 from .config import Settings
+from .server_gc import freeze_survivors
 
 
 def hypercorn_config(settings: Settings) -> HypercornConfig:
@@ -23,4 +24,8 @@ def hypercorn_config(settings: Settings) -> HypercornConfig:
 
 async def serve(app: Any, settings: Settings, *, task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
     """Serve ``app`` until cancelled; ``task_status.started`` gets the bound URLs."""
-    await hypercorn_serve(app, hypercorn_config(settings), task_status=task_status)
+    async with trio.open_nursery() as nursery:
+        if settings.gc_freeze_interval > 0:
+            nursery.start_soon(freeze_survivors, settings.gc_freeze_interval)
+        await hypercorn_serve(app, hypercorn_config(settings), task_status=task_status)
+        nursery.cancel_scope.cancel()

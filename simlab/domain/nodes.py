@@ -227,18 +227,22 @@ class Node(Model, NodeRow):
         recipients = self._resolve(to_whom, self._to_whom, Node, lambda cls: self.neighbors(type=cls))
         if not infos or not recipients:
             return []
-        vector_to = {v.destination_id: v for v in self._store.node_index(self.id).out_vectors if not v.failed}
+        store = self._store
+        successors = store.graph._succ[self.id]  # live vectors only: one adjacency lookup per recipient
         transmissions = []
         for info in infos:
             for recipient in recipients:
-                vector = vector_to.get(recipient.id)
-                if vector is None:
+                keys = successors.get(recipient.id)
+                if not keys:
                     raise ModelError(f"{self} cannot transmit to {recipient} as it does not have a connection to them")
+                vector = store.get("vector", next(iter(keys)))
                 transmissions.append(Transmission(info=info, vector=vector))
         return transmissions
 
     @staticmethod
     def _resolve(spec: Any, default: Any, base: type, expand: Any) -> list[Any]:
+        if isinstance(spec, base):  # the common case over HTTP: one info, one node
+            return [spec]
         items = flatten([spec])
         out: dict[int, Any] = {}
         for item in items:

@@ -73,6 +73,20 @@ class Vector(Model, VectorRow):
         return data
 
 
+_BLANK = (
+    "id",
+    "creation_time",
+    "failed_reason",
+    "time_of_death",
+    "property1",
+    "property2",
+    "property3",
+    "property4",
+    "property5",
+    "receive_time",
+)
+
+
 class Transmission(Model, TransmissionRow):
     """An info sent along a vector; ``pending`` until the destination receives it."""
 
@@ -87,14 +101,28 @@ class Transmission(Model, TransmissionRow):
             raise ModelError(
                 f"Cannot transmit {info} along {vector} as the info was not created by the vector's origin"
             )
-        columns.update(
-            vector_id=vector.id,
-            info_id=info.id,
-            origin_id=vector.origin_id,
-            destination_id=vector.destination_id,
-            network_id=vector.network_id,
-        )
-        self._init_columns(columns)
+        if columns:
+            columns.update(
+                vector_id=vector.id,
+                info_id=info.id,
+                origin_id=vector.origin_id,
+                destination_id=vector.destination_id,
+                network_id=vector.network_id,
+            )
+            self._init_columns(columns)
+        else:  # the hot path of every transmit: set the columns directly
+            _set = object.__setattr__
+            for name in _BLANK:
+                _set(self, name, None)
+            _set(self, "_store", None)
+            _set(self, "failed", False)
+            _set(self, "details", {})
+            _set(self, "vector_id", vector.id)
+            _set(self, "info_id", info.id)
+            _set(self, "origin_id", vector.origin_id)
+            _set(self, "destination_id", vector.destination_id)
+            _set(self, "network_id", vector.network_id)
+            _set(self, "status", "pending")
         vector._store.add(self)
 
     @property

@@ -194,15 +194,20 @@ def _success(key: str, value: Any) -> tuple[int, bytes, list[Any]]:
 
 
 def _pairs(raw: bytes) -> dict[str, str]:
+    """Form or query pairs, decoded strictly; repeated keys are left to Quart's rules."""
     if not raw:
         return {}
     try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+        text = raw.decode("utf-8")
+        if "%" in text or "+" in text:
+            pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+        else:  # plain "what=1&to_whom=2": no unquoting to do
+            pairs = [part.partition("=")[::2] for part in text.split("&") if part]
     except UnicodeDecodeError:
         raise Defer from None
     out = dict(pairs)
     if len(out) != len(pairs):
-        raise Defer  # repeated keys: Quart's rules apply
+        raise Defer
     return out
 
 
