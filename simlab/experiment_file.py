@@ -8,14 +8,12 @@ values; ``templates/`` and ``static/`` beside it override simlab's pages.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from . import pyfile
 from .domain import Experiment
 from .domain.config import read_config_txt
 from .domain.otree import StudySettings
@@ -46,26 +44,14 @@ class ExperimentFile:
         return self.folder / "static"
 
 
-def import_file(path: Path, prefix: str) -> ModuleType:
-    """Import the Python file at ``path`` as a fresh module named ``{prefix}_<hash>``."""
-    path = Path(path).resolve()
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such file")
-    digest = hashlib.sha1(str(path).encode()).hexdigest()[:12]
-    name = f"{prefix}_{path.stem}_{digest}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ConfigError(f"{path}: not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+def import_file(path: Path, kind: str = "experiment") -> ModuleType:
+    """Import the experiment file at ``path``; whatever goes wrong is a ConfigError naming it."""
     try:
-        spec.loader.exec_module(module)
+        return pyfile.import_path(path, kind)
     except ConfigError:
         raise
     except Exception as exc:
-        del sys.modules[name]
         raise ConfigError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from exc
-    return module
 
 
 def find_experiment_class(module: ModuleType, where: str) -> type[Experiment]:
@@ -87,7 +73,7 @@ def find_experiment_class(module: ModuleType, where: str) -> type[Experiment]:
 def load_experiment_file(path: str | Path) -> ExperimentFile:
     """Import ``path`` and find its experiment class and configuration."""
     path = Path(path).resolve()
-    module = import_file(path, "simlab_experiment")
+    module = import_file(path)
     experiment_class = find_experiment_class(module, str(path))
     config_txt = path.parent / "config.txt"
     config = read_config_txt(config_txt) if config_txt.is_file() else {}

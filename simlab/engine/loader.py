@@ -14,13 +14,13 @@ module is already importable.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .. import pyfile
 from .scenario import Scenario
 
 
@@ -28,31 +28,9 @@ class LoadError(Exception):
     """Raised when a scenario or experiment file cannot be imported or names nothing usable."""
 
 
-def _module_name(kind: str, path: Path) -> str:
-    tag = hashlib.sha256(str(path).encode()).hexdigest()[:8]
-    stem = "".join(c if c.isalnum() else "_" for c in path.stem)
-    return f"simlab_user_{kind}_{stem}_{tag}"
-
-
 def import_path(path: str | Path, kind: str = "module") -> ModuleType:
     """Import the Python file at ``path`` under a unique name and return the module."""
-    file = Path(path).resolve()
-    if not file.is_file():
-        raise LoadError(f"{kind} file {str(path)!r} does not exist")
-    name = _module_name(kind, file)
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, file)
-    if spec is None or spec.loader is None:
-        raise LoadError(f"{kind} file {str(path)!r} is not an importable Python file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
+    return pyfile.import_path(path, kind, error=LoadError)
 
 
 def register_sibling_package(directory: Path, name: str) -> bool:

@@ -1,0 +1,47 @@
+"""Import a user's Python file (experiment, study, scenario) by path, without ``sys.path``.
+
+Each file is imported once, under a name derived from its absolute path
+(``simlab_user_scenario_quickstart_1a2b3c4d``), so two files called
+``experiment.py`` never collide with each other or with an installed module, and
+the server and the bot engine that load the same file share its classes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from .errors import ConfigError
+
+
+def module_name(kind: str, path: Path) -> str:
+    tag = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    stem = "".join(c if c.isalnum() else "_" for c in path.stem)
+    return f"simlab_user_{kind}_{stem}_{tag}"
+
+
+def import_path(path: str | Path, kind: str = "module", error: type[Exception] = ConfigError) -> ModuleType:
+    """Import the Python file at ``path`` under a unique name (once) and return the module.
+
+    A missing or non-Python file raises ``error``; what the file itself raises propagates.
+    """
+    file = Path(path).resolve()
+    if not file.is_file():
+        raise error(f"{kind} file {str(path)!r} does not exist")
+    name = module_name(kind, file)
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, file)
+    if spec is None or spec.loader is None:
+        raise error(f"{kind} file {str(path)!r} is not an importable Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
