@@ -115,8 +115,15 @@ def dask_client(dist: DistributedOptions) -> Iterator[tuple[Any, int]]:
             client.close(timeout=10)
         return
     n = dist.workers or 1
-    # a dead worker must fail its shard, not re-run it elsewhere (its bots would run twice)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+    # a dead worker must fail its shard, not re-run it elsewhere (its bots would run twice);
+    # the worker's stack-sampling profiler (every 10 ms) and GIL monitor take the GIL from
+    # the shard's trio loop for nothing a load test reads, so they are off
+    quiet = {
+        "distributed.scheduler.allowed-failures": 0,
+        "distributed.worker.profile.enabled": False,
+        "distributed.admin.system-monitor.gil.enabled": False,
+    }
+    with dask.config.set(quiet):
         cluster = distributed.LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR,
             preload=["simlab.engine.worker_setup"],
