@@ -46,6 +46,8 @@ class Journal:
         self._changed = trio.Event()
         self._flushed = trio.Event()
         self._closed = False
+        self._running = False
+        self._stopped = trio.Event()
         self.error: BaseException | None = None
         self.batches = 0
         self.rows_written = 0
@@ -74,6 +76,14 @@ class Journal:
 
     async def run(self) -> None:
         """The writer task: flush whatever is pending, one batch at a time, until closed."""
+        self._running = True
+        try:
+            await self._write_batches()
+        finally:
+            self._running = False
+            self._stopped.set()
+
+    async def _write_batches(self) -> None:
         while True:
             if not self._pending:
                 if self._closed:
@@ -101,9 +111,15 @@ class Journal:
         flushed.set()
 
     async def close(self) -> None:
-        """Flush what is pending (the writer task must be running or have ended)."""
+        """Flush what is pending and close the database.
+
+        A running writer drains the queue and stops by itself (so two threads never
+        write at once); without one, the last batch is written here.
+        """
         self._closed = True
         self._changed.set()
+        if self._running:
+            await self._stopped.wait()
         if self._pending and self.error is None:
             batch = [(row.table, db_file.encode(row)) for row in self._pending.values()]
             self._pending = {}
