@@ -36,6 +36,7 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
+TEXT_HEADERS = [(b"content-type", b"text/plain; charset=utf-8")]
 CORS = [(k.lower().encode(), v.encode()) for k, v in CORS_HEADERS.items()]
 FORM = b"application/x-www-form-urlencoded"
 NO_PROPS = ops.Properties()
@@ -89,8 +90,8 @@ class FastPath:
             if seq:
                 try:
                     await self.journal.wait_durable(seq)
-                except Exception:
-                    await fallback(scope, receive, send)  # Quart's after_request answers the 503
+                except Exception as exc:  # the write is not durable: never acknowledge it (or redo it)
+                    await _respond(send, 503, f"durable storage failed: {exc}".encode(), TEXT_HEADERS)
                     return
         await _respond(send, status, payload, headers)
 

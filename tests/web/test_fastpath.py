@@ -106,3 +106,28 @@ async def test_protected_routes_are_left_to_quart() -> None:
         await client.post("/participant/w/h/a/debug")
         await client.post("/node/1")
         assert (await client.post("/node/1/transmit")).status_code == 401
+
+
+async def test_a_failed_journal_is_a_503_and_the_write_is_not_redone() -> None:
+    from simlab.durability import JournalFailed
+
+    class BrokenJournal:
+        def request_needs_wait(self) -> int:
+            return 1
+
+        async def wait_durable(self, seq: int) -> None:
+            raise JournalFailed("disk full")
+
+    app = create_app(Network)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000") as client:
+        await client.post("/launch")
+        await client.post("/participant/w/h/a/debug")
+        await client.post("/participant/w2/h/a2/debug")
+        await client.post("/node/1")
+        await client.post("/node/2")
+        await client.post("/info/1", data={"contents": "c"})
+        assert app.fast_path is not None
+        app.fast_path.journal = BrokenJournal()
+        response = await client.post("/node/1/transmit", data={"what": "1", "to_whom": "2"})
+    assert response.status_code == 503 and "disk full" in response.text
+    assert app.extensions["simlab"].store.count("transmission") == 1
