@@ -15,21 +15,31 @@ from typing import Any
 
 from . import pyfile
 from .domain import Experiment
-from .domain.config import read_config_txt
+from .domain.config import KEY_TYPES, Config, read_config_txt
 from .domain.otree import StudySettings
 from .errors import ConfigError
+from .experiment_package import import_experiment_package, imports_dallinger
+
+#: Modules Dallinger experiments import that come with the ``dallinger`` extra.
+EXTRAS = {"selenium", "sqlalchemy", "nltk"}
 
 
 @dataclass(frozen=True)
 class ExperimentFile:
-    """What an experiment file provides."""
+    """What an experiment file (or a Dallinger experiment folder) provides."""
 
     path: Path
     module: ModuleType
     experiment_class: type[Experiment]
     config: dict[str, Any] = field(default_factory=dict)
+    #: Types of config keys the experiment registered (``extra_parameters``).
+    config_types: dict[str, type] = field(default_factory=dict)
     #: oTree study settings (SESSION_CONFIGS, ROOMS, ...) the file defines.
     study: StudySettings = field(default_factory=StudySettings)
+    #: The experiment's own routes (a Flask app), if it has any.
+    views: Any = None
+    #: Whether the experiment is written against ``dallinger`` (served through simlab.compat).
+    dallinger: bool = False
 
     @property
     def folder(self) -> Path:
@@ -42,6 +52,10 @@ class ExperimentFile:
     @property
     def static_dir(self) -> Path:
         return self.folder / "static"
+
+    def make_config(self) -> Config:
+        """A fresh, typed configuration for one app of this experiment."""
+        return Config(self.config, self.config_types)
 
 
 def import_file(path: Path, kind: str = "experiment") -> ModuleType:
@@ -70,12 +84,67 @@ def find_experiment_class(module: ModuleType, where: str) -> type[Experiment]:
     return leaves[0]
 
 
-def load_experiment_file(path: str | Path) -> ExperimentFile:
-    """Import ``path`` and find its experiment class and configuration."""
+def load_experiment_file(path: str | Path, *, mode: str | None = None) -> ExperimentFile:
+    """Import an experiment file or a Dallinger experiment folder, and find its class and configuration.
+
+    A folder (or a file that imports ``dallinger``) is imported as a package with
+    the ``dallinger`` names resolving to simlab, and it runs as ``dallinger debug``
+    runs it: ``mode`` is ``debug`` whatever config.txt says, unless ``mode`` is given.
+    """
     path = Path(path).resolve()
-    module = import_file(path)
-    experiment_class = find_experiment_class(module, str(path))
+    if path.is_dir():
+        path = path / "experiment.py"
+        if not path.is_file():
+            raise ConfigError(f"{path.parent}: a Dallinger experiment folder needs an experiment.py")
+    if not path.is_file():
+        raise ConfigError(f"experiment file {str(path)!r} does not exist")
+    dallinger = path.name == "experiment.py" and imports_dallinger(path)
     config_txt = path.parent / "config.txt"
-    config = read_config_txt(config_txt) if config_txt.is_file() else {}
+    raw = read_config_txt(config_txt) if config_txt.is_file() else {}
+    if not dallinger:
+        module = import_file(path)
+        experiment_class = find_experiment_class(module, str(path))
+        config: dict[str, Any] = dict(raw)
+        if mode is not None:
+            config["mode"] = mode
+        study = StudySettings.from_namespace(vars(module), path.parent)
+        return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config, study=study)
+    from . import compat
+    from .compat.config import loading
+
+    compat.install()
+    try:
+        module = import_experiment_package(path.parent)
+    except ConfigError:
+        raise
+    except ModuleNotFoundError as exc:
+        hint = " (pip install 'simlab[dallinger]' brings what Dallinger experiments import)" if exc.name in EXTRAS else ""
+        raise ConfigError(f"{path}: importing it raised ModuleNotFoundError: {exc}{hint}") from exc
+    except Exception as exc:
+        raise ConfigError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from exc
+    experiment_class = find_experiment_class(module, str(path))
+    registry = Config({})
+    with loading(registry):
+        experiment_class.extra_parameters()
+        module_parameters = getattr(module, "extra_parameters", None)
+        if callable(module_parameters):
+            module_parameters()
+    types = {k: v for k, v in registry.types.items() if KEY_TYPES.get(k) is not v}
+    unknown = sorted(k for k in raw if k not in registry.types)
+    if unknown:
+        raise ConfigError(f"{config_txt}: {unknown[0]} is not a valid configuration key")
+    config = {**experiment_class.config_defaults(), **(experiment_class.config or {})}
+    config.update(experiment_class.config_settings())
+    config.update(raw)
+    config["mode"] = mode or "debug"
     study = StudySettings.from_namespace(vars(module), path.parent)
-    return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config, study=study)
+    return ExperimentFile(
+        path=path,
+        module=module,
+        experiment_class=experiment_class,
+        config=config,
+        config_types=types,
+        study=study,
+        views=compat.experiment_views(experiment_class, module),
+        dallinger=True,
+    )

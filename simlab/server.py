@@ -16,22 +16,39 @@ from .web import create_app
 logger = logging.getLogger("simlab.server")
 
 
-def build_server(experiment_path: Path | None, settings: Settings, *, in_memory: bool = True) -> tuple[Any, str]:
-    """The app for ``experiment_path`` (None: Dallinger's base experiment) and a description."""
+def build_server(
+    experiment_path: Path | None, settings: Settings, *, in_memory: bool = True, mode: str | None = None
+) -> tuple[Any, str]:
+    """The app for ``experiment_path`` (None: Dallinger's base experiment) and a description.
+
+    ``experiment_path`` may be an experiment file or a Dallinger experiment folder;
+    the app's ``working_dir`` is the folder a Dallinger experiment expects to run
+    from (it opens files such as ``static/stimuli/...`` relative to it), else None.
+    """
+    views = None
+    working_dir = None
     if experiment_path is None:
         experiment: type[Experiment] = Experiment
-        config: dict[str, Any] = {}
+        config: Any = {}
         folder = None
         study = StudySettings()
         name = "the base Experiment"
     else:
-        loaded = load_experiment_file(experiment_path)
-        experiment, config, folder = loaded.experiment_class, loaded.config, loaded.folder
-        study = loaded.study
-        name = f"{experiment.__name__} from {loaded.path}"
+        file = load_experiment_file(experiment_path, mode=mode)
+        experiment, config, folder = file.experiment_class, file.make_config(), file.folder
+        study, views = file.study, file.views
+        working_dir = folder if file.dallinger else None
+        name = f"{experiment.__name__} from {file.path}"
+        if file.dallinger:
+            name += f" in {config.get('mode')} mode"
     if in_memory:
-        app = create_app(experiment, settings=settings, config=config, folder=folder, study=study)
-        return app, name + " (in memory)"
-    store, journal, loaded = open_durable_store(settings.data_dir, experiment)
-    app = create_app(experiment, settings=settings, store=store, config=config, folder=folder, journal=journal, study=study)
-    return app, f"{name} (durable in {settings.data_dir}/, {loaded} rows loaded)"
+        app = create_app(experiment, settings=settings, config=config, folder=folder, study=study, views=views)
+        description = name + " (in memory)"
+    else:
+        store, journal, count = open_durable_store(settings.data_dir, experiment)
+        app = create_app(
+            experiment, settings=settings, store=store, config=config, folder=folder, journal=journal, study=study, views=views
+        )
+        description = f"{name} (durable in {settings.data_dir}/, {count} rows loaded)"
+    app.working_dir = working_dir
+    return app, description

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="simlab serve",
         description="Serve an experiment: Dallinger's web API (and oTree's REST API) on hypercorn/trio.",
     )
-    parser.add_argument("experiment", nargs="?", type=Path, help="experiment file (default: Dallinger's base experiment)")
+    parser.add_argument(
+        "experiment",
+        nargs="?",
+        type=Path,
+        help="experiment file, or a Dallinger experiment folder (default: Dallinger's base experiment)",
+    )
+    parser.add_argument(
+        "--mode",
+        default=None,
+        choices=["debug", "sandbox", "live"],
+        help="Dallinger mode of a Dallinger experiment folder (default debug, as `dallinger debug`, whatever config.txt says)",
+    )
     parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default 5000)")
     parser.add_argument("--in-memory", action="store_true", help="keep state in memory only (no data folder)")
@@ -45,12 +57,16 @@ def main(argv: list[str]) -> int:
         )
         from ..server import build_server
 
-        app, description = build_server(args.experiment, settings, in_memory=args.in_memory)
+        if settings.data_dir is not None:
+            settings = settings.with_values(data_dir=Path(settings.data_dir).resolve())
+        app, description = build_server(args.experiment, settings, in_memory=args.in_memory, mode=args.mode)
     except ConfigError as exc:
         print(f"simlab serve: {exc}", file=sys.stderr)
         return 2
     from ..serving import serve
 
+    if app.working_dir is not None:
+        os.chdir(app.working_dir)  # Dallinger runs an experiment from its folder
     print(f"simlab: serving {description} on {settings.base_url}", flush=True)
     try:
         trio.run(partial(serve, app, settings))

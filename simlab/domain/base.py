@@ -8,14 +8,93 @@ experiment's hooks get objects that work like Dallinger's (``node.transmit()``,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from ..errors import ModelError
+from ..store import ROW_CLASSES
 
 _set = object.__setattr__
 
 
-class Model:
+class ClassLevelSQL(Protocol):
+    """What class-level access to a model's columns gives (installed by ``simlab.compat``)."""
+
+    def column(self, cls: type, name: str) -> Any: ...
+
+    def query(self, cls: type) -> Any: ...
+
+
+class ModelMeta(type):
+    """Metaclass of domain models: class-level column access for SQL-style criteria.
+
+    Dallinger's models are SQLAlchemy classes, so experiments write criteria such
+    as ``Info.id == 3`` or hybrid properties whose ``expression`` casts
+    ``cls.property2``.  Class-level access to a column name is answered by the
+    hook ``sql`` (set by the compatibility layer while it serves an experiment)
+    with a column expression.  Instance access never reaches the metaclass, so
+    the slotted rows keep their speed.
+    """
+
+    sql: ClassVar[ClassLevelSQL | None] = None
+
+    @property
+    def query(cls) -> Any:
+        """``Model.query``: a query over this class's rows (needs ``simlab.compat``)."""
+        if ModelMeta.sql is None:
+            raise AttributeError(f"{cls.__name__}.query needs a Dallinger experiment served by simlab")
+        return ModelMeta.sql.query(cls)
+
+
+class _ColumnAttribute:
+    """Data descriptor on ``ModelMeta`` for one column name (class-level access only)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, cls: Any, meta: Any = None) -> Any:
+        if cls is None:
+            return self
+        if ModelMeta.sql is not None and self.name in getattr(cls, "column_set", ()):
+            return ModelMeta.sql.column(cls, self.name)
+        for klass in cls.__mro__:
+            if self.name in klass.__dict__:
+                return klass.__dict__[self.name]
+        raise AttributeError(f"type object {cls.__name__!r} has no attribute {self.name!r}")
+
+    def __set__(self, cls: Any, value: Any) -> None:
+        raise AttributeError(f"{cls.__name__}.{self.name} is a column; it cannot be replaced on the class")
+
+
+for _name in sorted({c for row in ROW_CLASSES.values() for c in row.columns}):
+    setattr(ModelMeta, _name, _ColumnAttribute(_name))
+
+
+def _declared_identity(cls: type) -> str | None:
+    """The polymorphic identity ``cls`` declares itself, or None.
+
+    ``__mapper_args__`` may be a dict in the class body or, as with SQLAlchemy's
+    ``declared_attr``, computed per class from a base (``cls.__name__.lower()``).
+    """
+    identity = cls.__dict__.get("polymorphic_identity")
+    for klass in cls.__mro__:
+        raw = klass.__dict__.get("__mapper_args__")
+        if raw is None:
+            continue
+        if klass is cls and isinstance(raw, dict):
+            mapper = raw
+        elif not isinstance(raw, dict) and hasattr(raw, "__get__"):
+            mapper = raw.__get__(None, cls)
+        else:
+            break
+        if mapper and "polymorphic_identity" in mapper:
+            identity = mapper["polymorphic_identity"]
+        break
+    return identity
+
+
+class Model(metaclass=ModelMeta):
     """Mixin for domain models; must come before the row class in the bases."""
 
     __slots__ = ()
@@ -27,10 +106,7 @@ class Model:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        mapper = cls.__dict__.get("__mapper_args__")
-        identity = cls.__dict__.get("polymorphic_identity")
-        if mapper and "polymorphic_identity" in mapper:
-            identity = mapper["polymorphic_identity"]
+        identity = _declared_identity(cls)
         cls._declares_identity = identity is not None
         if identity is not None:
             cls.polymorphic_identity = identity

@@ -34,16 +34,64 @@ DEFAULTS: dict[str, Any] = {
     "duration": 1.0,
 }
 
-_BOOLEAN = {"true": True, "yes": True, "1": True, "on": True, "false": False, "no": False, "0": False, "off": False}
+#: The types Dallinger registers for the keys a config.txt may name (its ``default_keys``).
+KEY_TYPES: dict[str, type] = {
+    **dict.fromkeys(
+        (
+            "ad_group aws_access_key_id aws_region aws_secret_access_key browser_exclude_rule "
+            "contact_email_on_error chrome-path dallinger_develop_directory dallinger_email_address "
+            "dashboard_password dashboard_user database_size database_url debug_recruiter description "
+            "dyno_type dyno_type_web dyno_type_worker ec2_default_pem ec2_default_security_group "
+            "EXPERIMENT_CLASS_NAME group_name heroku_app_id_root heroku_auth_token heroku_python_version "
+            "heroku_team heroku_region host id infrastructure_debug_details keywords language logfile mode "
+            "mturk_qualification_blocklist mturk_qualification_requirements organization_name "
+            "prolific_api_token prolific_api_version prolific_completion_config prolific_completion_codes "
+            "prolific_project prolific_recruitment_config prolific_workspace protected_routes recruiter "
+            "recruiters redis_size smtp_host smtp_username smtp_password threads title webdriver_type "
+            "webdriver_url docker_image_base_name docker_image_name docker_volumes server_pem"
+        ).split(),
+        str,
+    ),
+    **dict.fromkeys(
+        (
+            "approve_requirement base_port lifetime loglevel loglevel_worker num_dynos_web num_dynos_worker "
+            "port prolific_estimated_completion_minutes prolific_maximum_allowed_minutes question_max_length "
+            "docker_worker_cpu_shares"
+        ).split(),
+        int,
+    ),
+    **dict.fromkeys("base_payment duration worker_multiplier".split(), float),
+    **dict.fromkeys(
+        (
+            "assign_qualifications auto_recruit allow_repeat_worker_ids clock_on disable_browser_autotranslate "
+            "disable_when_duration_exceeded enable_global_experiment_registry lock_table_when_creating_participant "
+            "prolific_is_custom_screening publish_experiment replay sentry us_only whimsical"
+        ).split(),
+        bool,
+    ),
+}
+#: What Dallinger accepts as a config type.
+SUPPORTED_TYPES = (bytes, str, int, float, bool)
+
+_BOOLEAN = {
+    **dict.fromkeys(("y", "yes", "t", "true", "on", "1"), True),
+    **dict.fromkeys(("n", "no", "f", "false", "off", "0"), False),
+}
 
 
 class Config(Mapping[str, Any]):
-    """Read-only Dallinger configuration (``config.get("mode")`` works as in Dallinger)."""
+    """Dallinger configuration values, typed (``config.get("mode")`` works as in Dallinger).
 
-    def __init__(self, values: Mapping[str, Any]) -> None:
+    Keys with a registered type (Dallinger's own keys, plus what an experiment
+    registers in ``extra_parameters``) are cast from their config.txt text the way
+    Dallinger casts them; a value that cannot be cast is an error naming the key.
+    """
+
+    def __init__(self, values: Mapping[str, Any], types: Mapping[str, type] | None = None) -> None:
+        self.types: dict[str, type] = {**KEY_TYPES, **(types or {})}
         self._values = dict(DEFAULTS)
         for key, value in values.items():
-            self._values[key] = _coerce(key, value)
+            self._values[key] = self._cast(key, value)
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
@@ -56,6 +104,34 @@ class Config(Mapping[str, Any]):
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._values.get(key, default)
+
+    def register(self, key: str, type_: type) -> None:
+        """Give ``key`` a type (Dallinger's ``config.register``) and cast its current value."""
+        if type_ not in SUPPORTED_TYPES:
+            raise TypeError(f"{type_} is not a supported type")
+        self.types[key] = type_
+        if key in self._values:
+            self._values[key] = self._cast(key, self._values[key])
+
+    def set(self, key: str, value: Any) -> None:
+        """Set one value at run time (Dallinger's ``config.set``/``extend``)."""
+        self._values[key] = self._cast(key, value)
+
+    def _cast(self, key: str, value: Any) -> Any:
+        type_ = self.types.get(key)
+        if type_ is None or key == "protected_routes":  # simlab keeps the JSON list parsed
+            return _coerce(key, value)
+        if isinstance(value, str) and type_ is not str:
+            text = value.strip()
+            try:
+                value = _BOOLEAN[text.lower()] if type_ is bool else type_(text)
+            except (KeyError, ValueError) as exc:
+                raise ConfigError(f"config value {key} = {value!r} is not a valid {type_.__name__}") from exc
+        elif type_ is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if value is not None and not isinstance(value, type_):
+            raise ConfigError(f"config value {key} = {value!r} is not a valid {type_.__name__}")
+        return value
 
 
 def _coerce(key: str, value: Any) -> Any:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from ..store import GraphStore
 from .config import Config
+from .context import current_experiment, serving
 from .infos import Compression, Gene, Info, Meme, Mutation, Replication, Response, State, Transformation
 from .networks import Empty
 from .nodes import Agent, Environment, Node, Source
@@ -23,6 +25,9 @@ from .participants import NONFAILED_STATUSES, Participant
 from .recruiters import Recruiter, recruiter_class
 
 logger = logging.getLogger("simlab.experiment")
+
+#: Construction arguments handed from ``Experiment.build`` to ``__init__``.
+_pending: ContextVar[dict[str, Any] | None] = ContextVar("simlab_experiment_binding", default=None)
 
 BASE_KNOWN_CLASSES: dict[str, type] = {
     "Agent": Agent,
@@ -61,24 +66,106 @@ class Experiment:
 
     def __init__(
         self,
-        store: GraphStore | None = None,
+        session: Any = None,
+        no_configure: bool = False,
         *,
+        store: GraphStore | None = None,
         config: Mapping[str, Any] | None = None,
         seed: int | None = None,
-        base_url: str = "http://127.0.0.1:5000",
+        base_url: str | None = None,
     ) -> None:
+        """Dallinger's signature, ``Experiment(session=None, no_configure=False)``.
+
+        Experiments override ``__init__`` with that signature and build instances
+        with no arguments (``MCMCP()`` inside a route), so the store and settings
+        come from ``Experiment.build`` (what the app uses) or, for an instance
+        made while serving, from the experiment being served; ``store=``/``config=``
+        give them directly.  ``session`` is Dallinger's deprecated argument (a
+        store passed there is taken as ``store``).
+        """
+        if isinstance(session, GraphStore) and store is None:
+            store = session
+        pending = _pending.get() or {}
+        store = store if store is not None else pending.get("store")
+        config = config if config is not None else pending.get("config")
+        seed = seed if seed is not None else pending.get("seed")
+        base_url = base_url or pending.get("base_url")
+        served = current_experiment() if store is None and config is None else None
+        if served is not None:
+            self._share_state(served)
+        else:
+            self._bind(store, config, seed, base_url or "http://127.0.0.1:5000")
+        self.known_classes = dict(type(self).known_classes)
+        if not no_configure:
+            with serving(self):
+                self.configure()
+
+    @classmethod
+    def build(cls, **binding: Any) -> Experiment:
+        """An instance bound to ``store``/``config``/``seed``/``base_url``, however ``cls`` overrides ``__init__``."""
+        token = _pending.set(binding)
+        try:
+            return cls()
+        finally:
+            _pending.reset(token)
+
+    def _bind(self, store: GraphStore | None, config: Mapping[str, Any] | None, seed: int | None, base_url: str) -> None:
         self.store = store if store is not None else GraphStore()
-        values = dict(type(self).config or {})
-        values.update(config or {})
-        self.config = Config(values)
+        if isinstance(config, Config):
+            self.config = config
+        else:
+            values = dict(type(self).config or {})
+            values.update(config or {})
+            self.config = Config(values)
         self.random = random.Random(seed)
         self.base_url = base_url
+        self.message_bus: Any = None
         self._recruiters: dict[str, Recruiter] = {}
         default = self.config.get("recruiter") or (
             self.config.get("debug_recruiter") if self.config.get("mode") == "debug" else "mturk"
         )
         cls = recruiter_class(default) or Recruiter
         self.recruiter = self._recruiter(cls)
+
+    def _share_state(self, other: Experiment) -> None:
+        """Serve the same store, settings and recruiters as ``other`` (an instance made mid-request)."""
+        self.store = other.store
+        self.config = other.config
+        self.random = other.random
+        self.base_url = other.base_url
+        self._recruiters = other._recruiters
+        self.recruiter = other.recruiter
+        self.message_bus = other.message_bus
+
+    def configure(self) -> None:
+        """Read configuration into the instance (Dallinger calls it from ``__init__``)."""
+
+    @classmethod
+    def extra_parameters(cls) -> None:
+        """Register typed config keys with ``get_config().register(key, type)``."""
+
+    @classmethod
+    def config_defaults(cls) -> dict[str, Any]:
+        """Low-priority config values: config.txt and the command line override them."""
+        return {}
+
+    @classmethod
+    def config_settings(cls) -> dict[str, Any]:
+        """The experiment's own config decisions: config.txt still overrides them."""
+        return {}
+
+    def publish(self, channel: str, payload: str) -> None:
+        """Publish on the server's chat relay (Dallinger publishes through Redis)."""
+        if self.message_bus is None:
+            logger.info("no relay to publish on %s: %s", channel, payload)
+        else:
+            self.message_bus(channel, payload)
+
+    def publish_to_subscribers(self, data: str, channel_name: str | None = None) -> None:
+        self.publish(channel_name or self.channel or "", data)
+
+    def save(self, *objects: Any) -> None:
+        """Dallinger's ``save``: add and commit.  Rows join the store when made, so nothing is left to do."""
 
     # ------------------------------------------------------------ recruiters
 
@@ -270,8 +357,8 @@ class Experiment:
     def is_complete(self) -> bool | None:
         return None
 
-    def log(self, text: str, key: str = "?????") -> None:
-        if self.verbose:
+    def log(self, text: str, key: str = "?????", force: bool = False) -> None:
+        if self.verbose or force:
             logger.info(">>>> %s %s", key, text)
 
     def log_summary(self) -> list[list[Any]]:

@@ -115,6 +115,24 @@ class GraphStore(IndexedTables):
             self._undo = None
             self._dirty.clear()
 
+    def savepoint(self) -> int | None:
+        """A mark of the open transaction's progress (None outside a transaction)."""
+        return None if self._undo is None else len(self._undo)
+
+    def rollback_to(self, mark: int) -> None:
+        """Undo what the open transaction did after ``savepoint()`` returned ``mark``."""
+        undo = self._undo
+        if undo is None or mark >= len(undo):
+            return
+        self._undo = undo[mark:]
+        try:
+            self._rollback()
+        finally:
+            self._undo = undo[:mark]
+        for key, row in list(self._dirty.items()):
+            if row._store is not self:  # its insertion was undone: nothing to journal
+                del self._dirty[key]
+
     def _rollback(self) -> None:
         undo = self._undo or []
         self._rolling_back = True

@@ -16,6 +16,7 @@ from .._version import __version__
 from ..config import Settings
 from ..durability import Journal, JournalFailed
 from ..domain import Experiment
+from ..domain.context import serving
 from ..domain.otree import StudySettings
 from ..store import GraphStore
 from .admin import admin_blueprint, protect_routes
@@ -27,6 +28,7 @@ from .openapi import attach_openapi
 from .otree import otree_blueprint
 from .resources import Resources
 from .fastpath import FastPath
+from .flask_views import mount_flask_views
 from .runtime import Runtime
 
 logger = logging.getLogger("simlab.web")
@@ -42,6 +44,7 @@ def create_app(
     folder: Path | None = None,
     journal: Journal | None = None,
     study: StudySettings | None = None,
+    views: Any = None,
 ) -> QuartTrio:
     """A QuartTrio app serving ``experiment`` (a class, an instance, or None for the base).
 
@@ -54,13 +57,17 @@ def create_app(
         folder: the experiment file's folder, for its ``templates/`` and ``static/``.
         journal: the durable journal of ``store``; responses then wait for their writes.
         study: oTree study settings (session configs, rooms) for the oTree API (default: none).
+        views: the experiment's own routes (a Flask app from ``simlab.compat``), served as Dallinger serves them.
     """
     settings = settings or Settings()
     if experiment is None:
         experiment = Experiment
     if isinstance(experiment, type):
-        experiment = experiment(
-            store if store is not None else GraphStore(), config=config, seed=settings.seed, base_url=settings.base_url
+        experiment = experiment.build(
+            store=store if store is not None else GraphStore(),
+            config=config,
+            seed=settings.seed,
+            base_url=settings.base_url,
         )
     elif store is not None and experiment.store is not store:
         raise ValueError("experiment and store disagree: pass the experiment's own store or none")
@@ -73,8 +80,10 @@ def create_app(
     app.config["JSON_SORT_KEYS"] = False
     app.jinja_loader = ChoiceLoader([FileSystemLoader(str(d)) for d in resources.template_dirs])
 
+    app.experiment = experiment
     rt = Runtime(experiment, settings, resources)
     rt.pubsub = PubSub()
+    experiment.message_bus = rt.publish
     rt.app = app
     app.extensions["simlab"] = rt
     study = study or StudySettings()
@@ -93,6 +102,8 @@ def create_app(
     app.register_blueprint(admin_blueprint(rt))
     app.register_blueprint(otree_blueprint(rt, study))  # before Dallinger's /<page> catch-alls
     app.register_blueprint(dallinger_blueprint(rt))
+    if views is not None:
+        mount_flask_views(app, views, experiment.store)
     attach_openapi(app, __version__)
     if settings.fast_path:
         app.fast_path = FastPath(rt, journal)
@@ -100,15 +111,23 @@ def create_app(
 
 
 class SimlabApp(QuartTrio):
-    """QuartTrio with simlab's fast path for the hottest success cases in front."""
+    """QuartTrio with simlab's fast path for the hottest success cases in front.
+
+    Every request runs marked with the app's experiment (``domain.context``), which
+    is how an experiment's ``db.session`` or ``get_config()`` find their store.
+    """
 
     fast_path: FastPath | None = None
+    experiment: Experiment | None = None
+    #: The folder a Dallinger experiment runs from (``simlab serve`` changes to it), or None.
+    working_dir: Path | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and self.fast_path is not None:
-            await self.fast_path(scope, receive, send, super().__call__)
-        else:
-            await super().__call__(scope, receive, send)
+        with serving(self.experiment):
+            if scope["type"] == "http" and self.fast_path is not None:
+                await self.fast_path(scope, receive, send, super().__call__)
+            else:
+                await super().__call__(scope, receive, send)
 
 
 async def drain_request_body(response: Response) -> Response:

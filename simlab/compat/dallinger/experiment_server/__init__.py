@@ -1,0 +1,1 @@
+"""``dallinger.experiment_server``: the helpers experiment routes use."""

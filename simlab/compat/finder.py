@@ -1,0 +1,91 @@
+"""The meta-path finder that maps ``dallinger`` and ``dallinger.*`` onto simlab's modules.
+
+Each ``dallinger.X`` is the very module object ``simlab.compat.dallinger.X`` (one
+object under two names), so classes compare equal whichever name imported them.
+A real ``dallinger`` already imported is set aside while the finder is in place
+and put back by ``uninstall``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from types import ModuleType
+from typing import Any
+
+from ..domain import context
+from ..domain.base import ModelMeta
+from .query import ClassLevelColumns
+
+PREFIX = "dallinger"
+TARGET = "simlab.compat.dallinger"
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Loads a name as an existing module object, leaving the module's own spec in place."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self._spec: Any = None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        module = importlib.import_module(self.target)
+        self._spec = module.__spec__
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__spec__ = self._spec  # the import system set the alias's spec
+
+
+class DallingerFinder(importlib.abc.MetaPathFinder):
+    """Finds ``dallinger`` names in ``simlab.compat.dallinger``."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != PREFIX and not fullname.startswith(PREFIX + "."):
+            return None
+        real = TARGET + fullname[len(PREFIX) :]
+        if importlib.util.find_spec(real) is None:
+            return None
+        is_package = hasattr(importlib.import_module(real), "__path__")
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real), is_package=is_package)
+
+
+_finder = DallingerFinder()
+_set_aside: dict[str, ModuleType] = {}
+
+
+def _store_of_current() -> Any:
+    exp = context.current_experiment()
+    if exp is None:
+        raise RuntimeError("a Dallinger model query needs an experiment served by simlab")
+    return exp.store
+
+
+def install() -> None:
+    """Put the finder first on ``sys.meta_path`` (idempotent) and enable class-level columns."""
+    if _finder in sys.meta_path:
+        return
+    for name in [n for n in sys.modules if n == PREFIX or n.startswith(PREFIX + ".")]:
+        module = sys.modules[name]
+        if not getattr(module, "__name__", "").startswith(TARGET):
+            _set_aside[name] = sys.modules.pop(name)
+    sys.meta_path.insert(0, _finder)
+    ModelMeta.sql = ClassLevelColumns(_store_of_current)
+
+
+def uninstall() -> None:
+    """Take the finder out, forget the aliases and restore a real ``dallinger`` set aside."""
+    if _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)
+    for name in [n for n in sys.modules if n == PREFIX or n.startswith(PREFIX + ".")]:
+        del sys.modules[name]
+    sys.modules.update(_set_aside)
+    _set_aside.clear()
+    ModelMeta.sql = None
+
+
+def installed() -> bool:
+    return _finder in sys.meta_path

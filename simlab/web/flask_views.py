@@ -1,0 +1,69 @@
+"""Serve an experiment's Flask views (its own routes) from the Quart app.
+
+Dallinger runs experiment routes as synchronous Flask views.  Each mounted rule
+here reads the Quart request, rebuilds it as a WSGI request in the Flask app's
+request context (so ``flask.request``, ``jsonify``, ``abort``, ``render_template``
+and ``Response`` behave as under Dallinger) and calls the view on the trio
+thread, inside one store transaction: the view is short and synchronous, so it
+is atomic like any domain operation, and a view that fails leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from quart import Response, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.test import EnvironBuilder
+
+logger = logging.getLogger("simlab.web")
+
+_AUTOMATIC = {"HEAD", "OPTIONS"}
+
+
+def mount_flask_views(app: Any, views: Flask, store: Any) -> None:
+    """Add every rule of ``views`` (but its static one) to the Quart ``app``."""
+    views.jinja_loader = app.jinja_loader
+    views.jinja_env.globals.update(
+        {k: v for k, v in app.jinja_env.globals.items() if k not in ("request", "session", "g", "config")}
+    )
+    for rule in views.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        app.add_url_rule(
+            rule.rule,
+            endpoint=rule.endpoint,
+            view_func=_bridge(views, rule.endpoint, store),
+            methods=sorted(set(rule.methods or ()) - _AUTOMATIC) or ["GET"],
+            strict_slashes=rule.strict_slashes,
+        )
+
+
+def _bridge(views: Flask, endpoint: str, store: Any) -> Any:
+    view = views.view_functions[endpoint]
+
+    async def serve(**arguments: Any) -> Response:
+        body = await request.get_data()
+        environ = EnvironBuilder(
+            path=request.path,
+            base_url=f"{request.scheme}://{request.host}",
+            query_string=request.query_string,
+            method=request.method,
+            headers=list(request.headers.items()),
+            data=body,
+        ).get_environ()
+        with views.request_context(environ):
+            try:
+                with store.transaction():
+                    answer = views.make_response(view(**arguments))
+            except HTTPException as exc:
+                answer = exc.get_response(environ)
+            except Exception:
+                logger.exception("experiment route %s %s raised", request.method, request.path)
+                answer = InternalServerError().get_response(environ)
+        return Response(answer.get_data(), status=answer.status_code, headers=list(answer.headers.items()))
+
+    serve.__name__ = f"experiment_view_{endpoint.replace('.', '_')}"
+    return serve
