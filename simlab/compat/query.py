@@ -87,7 +87,7 @@ class Query:
         return self.filter(*criteria)
 
     def order_by(self, *terms: Any) -> Query:
-        if terms == (None,):
+        if len(terms) == 1 and terms[0] is None:
             return self._with(order=())
         return self._with(order=self._order + tuple(terms))
 
