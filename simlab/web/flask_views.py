@@ -49,7 +49,7 @@ def _bridge(views: Flask, endpoint: str, store: Any) -> Any:
         environ = EnvironBuilder(
             path=request.path,
             base_url=f"{request.scheme}://{request.host}",
-            query_string=request.query_string,
+            query_string=request.query_string.decode("latin-1"),
             method=request.method,
             headers=list(request.headers.items()),
             data=body,
