@@ -9,6 +9,7 @@ atomic without locks.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections.abc import Mapping
@@ -44,6 +45,13 @@ BASE_KNOWN_CLASSES: dict[str, type] = {
     "State": State,
     "Transformation": Transformation,
 }
+
+
+def _as_id(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and len(str(value)) < 20 else None
+    except (TypeError, ValueError):
+        return None
 
 
 class Experiment:
@@ -163,6 +171,30 @@ class Experiment:
 
     def publish_to_subscribers(self, data: str, channel_name: str | None = None) -> None:
         self.publish(channel_name or self.channel or "", data)
+
+    def send(self, raw_message: str) -> None:
+        """Handle ``"<channel>:<payload>"`` from the chat relay: find the sender, then ``receive_message``."""
+        channel_name, _, message = raw_message.partition(":")
+        participant = node = None
+        try:
+            data = json.loads(message)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            client = data.get("client")
+            participant_id = (
+                data.get("sender") or data.get("participant_id") or (client.get("participant_id") if isinstance(client, dict) else None)
+            )
+            participant = self.store.get("participant", _as_id(participant_id))
+            node = self.store.get("node", _as_id(data.get("node_id")))
+        self.receive_message(
+            message, channel_name=channel_name, participant=participant, node=node, receive_time=self.store.now()
+        )
+
+    def receive_message(
+        self, message: str, channel_name: str | None = None, participant: Any = None, node: Any = None, receive_time: Any = None
+    ) -> None:
+        """Override to handle messages on the experiment's ``channel`` and ``dallinger_control``."""
 
     def save(self, *objects: Any) -> None:
         """Dallinger's ``save``: add and commit.  Rows join the store when made, so nothing is left to do."""

@@ -14,7 +14,7 @@ _set = object.__setattr__
 class Info(Model, InfoRow):
     """A piece of information created by a node (Dallinger's ``Info``)."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
     __mapper_args__ = {"polymorphic_identity": "info"}
 
     def __init__(
@@ -126,7 +126,7 @@ class Transformation(Model, TransformationRow):
     The row takes ``node_id`` and ``network_id`` from ``info_out``.
     """
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
     __mapper_args__ = {"polymorphic_identity": "transformation"}
 
     def __init__(self, info_in: Any, info_out: Any, **columns: Any) -> None:

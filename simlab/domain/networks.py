@@ -23,7 +23,7 @@ from .nodes import Node, Source
 class Network(Model, NetworkRow):
     """A set of nodes joined by vectors; subclasses say how a new node is wired."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
     __mapper_args__ = {"polymorphic_identity": "network"}
 
     def __init__(self, **columns: Any) -> None:

@@ -33,7 +33,7 @@ def _by_id(row: Any) -> int:
 class Node(Model, NodeRow):
     """A point in a network, usually one participant's place in it."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
     __mapper_args__ = {"polymorphic_identity": "node"}
     is_source = False
 

@@ -32,7 +32,7 @@ NONFAILED_STATUSES = ("working", "recruiter_submission_started", "overrecruited"
 class Participant(Model, ParticipantRow):
     """One person (or bot) taking part; also the oTree participant of the same person."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
     __mapper_args__ = {"polymorphic_identity": "participant"}
 
     def __init__(
@@ -101,7 +101,7 @@ class Participant(Model, ParticipantRow):
 class Question(Model, QuestionRow):
     """One questionnaire answer of a participant."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
     __mapper_args__ = {"polymorphic_identity": "question"}
 
     def __init__(self, participant: Any, question: str, response: str, number: int, **columns: Any) -> None:
@@ -131,7 +131,7 @@ class Question(Model, QuestionRow):
 class Notification(Model, NotificationRow):
     """A recruiter event about an assignment (kept for the record and export)."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
 
     def __init__(self, assignment_id: str, event_type: str, **columns: Any) -> None:
         columns.update(assignment_id=assignment_id, event_type=event_type)

@@ -12,7 +12,7 @@ from .base import Model
 class Vector(Model, VectorRow):
     """A directed connection from ``origin`` to ``destination`` in one network."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
     __mapper_args__ = {"polymorphic_identity": "vector"}
 
     def __init__(self, origin: Any, destination: Any, **columns: Any) -> None:
@@ -90,7 +90,7 @@ _BLANK = (
 class Transmission(Model, TransmissionRow):
     """An info sent along a vector; ``pending`` until the destination receives it."""
 
-    __slots__ = ()
+    # no __slots__: experiments set ad-hoc attributes on models, as SQLAlchemy's allow
 
     def __init__(self, vector: Any, info: Any, **columns: Any) -> None:
         if vector.failed:

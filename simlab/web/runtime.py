@@ -7,6 +7,7 @@ so one process can hold several apps with their own stores.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,11 +33,36 @@ class Runtime:
         self.resources = resources
         self.pubsub: Any = None
         self.app: Any = None
+        self._inbox: deque[str] = deque()
+        self._delivering = False
 
     def publish(self, channel: str, payload: str) -> None:
-        """Publish on the in-process chat relay (Dallinger publishes through Redis)."""
+        """Publish on the in-process chat relay (Dallinger publishes through Redis).
+
+        An experiment with a ``channel`` also receives what is published there and
+        on ``dallinger_control``, through its ``send`` (Dallinger's worker runs
+        ``receive_message`` for it).  Messages an experiment publishes while it
+        handles one are queued, never handled recursively.
+        """
         if self.pubsub is not None:
             self.pubsub.publish(channel, payload)
+        if self.exp.channel and channel in (self.exp.channel, "dallinger_control"):
+            self._inbox.append(f"{channel}:{payload}")
+            if not self._delivering:
+                self._deliver()
+
+    def _deliver(self) -> None:
+        self._delivering = True
+        try:
+            while self._inbox:
+                raw = self._inbox.popleft()
+                try:
+                    with self.store.transaction():
+                        self.exp.send(raw)
+                except Exception:
+                    logger.exception("the experiment's handling of a %s message failed", raw.split(":", 1)[0])
+        finally:
+            self._delivering = False
 
     def start_background_tasks(self) -> None:
         from .app import start_background_tasks

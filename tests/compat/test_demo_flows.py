@@ -133,3 +133,30 @@ async def test_every_demo_loads_and_admits_a_participant(serve_demo) -> None:
         resp = await client.post(f"/node/{pid}")
         assert resp.status_code == 200, (name, resp.text)
         assert await finish(client, pid) == "approved", name
+
+
+async def test_chatroom_ws_messages_become_infos_and_transmissions(serve_demo) -> None:
+    import trio
+
+    app, client = await serve_demo("chatroom_ws")
+    exp = app.extensions["simlab"].exp
+    pids = [await sign_up(client, n) for n in (1, 2)]
+    nodes = [(await client.post(f"/node/{pid}")).json()["node"]["id"] for pid in pids]
+    ws_client = app.test_client()
+    first = f"/chat?channel=chatroom&worker_id=W1&participant_id={pids[0]}"
+    second = f"/chat?channel=chatroom&worker_id=W2&participant_id={pids[1]}"
+    async with ws_client.websocket(first) as alice, ws_client.websocket(second) as bob:
+        await trio.sleep(0.05)  # both subscribed
+        await alice.send("chatroom:" + json.dumps({"type": "chat", "content": "Hi Bob", "sender": pids[0]}))
+        with trio.fail_after(5):
+            while True:
+                frame = await bob.receive()
+                if "Hi Bob" in frame:
+                    break
+    infos = exp.store.node_index(nodes[0]).infos
+    chat = [i for i in infos if i.contents == "Hi Bob"]
+    assert len(chat) == 1 and chat[0].details["sender"] == pids[0]
+    received = (await client.get(f"/node/{nodes[1]}/transmissions", params={"status": "all"})).json()["transmissions"]
+    assert [t["info_id"] for t in received] == [chat[0].id]
+    # leaving: the control channel marked the nodes unsubscribed (receive_message's own bookkeeping)
+    assert exp.store.get("node", nodes[0]).details.get("subscribed") is False

@@ -9,6 +9,7 @@ the server.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -57,22 +58,43 @@ class PubSub:
             receive.close()
 
 
+CONTROL_CHANNEL = "dallinger_control"
+
+
+def _control(rt: Runtime, event_type: str, event: str, client: dict[str, Any], **extra: Any) -> None:
+    rt.publish(CONTROL_CHANNEL, json.dumps({"type": event_type, "event": event, **extra, "client": client}))
+
+
 def register(bp: Blueprint, rt: Runtime) -> None:
     @bp.websocket("/chat")
     async def chat() -> Any:
         channels = [c for c in websocket.args.get("channel", "").split(",") if c]
+        client = {
+            "class": "dallinger.experiment_server.sockets.Client",
+            "worker_id": websocket.args.get("worker_id"),
+            "participant_id": websocket.args.get("participant_id"),
+        }
         with rt.pubsub.subscribe(channels) as inbox:
-            async with trio.open_nursery() as nursery:
+            # Dallinger announces subscriptions and connections on its control channel
+            for channel in channels:
+                _control(rt, "channel", "subscribed", client, channel=channel)
+            _control(rt, "websocket", "connected", client)
+            try:
+                async with trio.open_nursery() as nursery:
 
-                async def forward() -> None:
-                    async for message in inbox:
-                        await websocket.send(message)
+                    async def forward() -> None:
+                        async for message in inbox:
+                            await websocket.send(message)
 
-                nursery.start_soon(forward)
-                while True:
-                    frame = await websocket.receive()
-                    if isinstance(frame, bytes):
-                        frame = frame.decode("utf-8", "replace")
-                    channel, sep, payload = frame.partition(":")
-                    if sep and channel:
-                        rt.pubsub.publish(channel, payload)
+                    nursery.start_soon(forward)
+                    while True:
+                        frame = await websocket.receive()
+                        if isinstance(frame, bytes):
+                            frame = frame.decode("utf-8", "replace")
+                        channel, sep, payload = frame.partition(":")
+                        if sep and channel:
+                            rt.publish(channel, payload)
+            finally:
+                for channel in channels:
+                    _control(rt, "channel", "unsubscribed", client, channel=channel)
+                _control(rt, "websocket", "disconnected", client, reason="", message="")
