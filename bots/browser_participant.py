@@ -165,9 +165,11 @@ def drive(base_url: str, seed: int, *, timeout: float = 30.0, answers: Mapping[s
             for select, value in chosen.items():
                 page.select_option(f"#{select}", value)
             page.click("#submit-questionnaire")
-            page.wait_for_url("**/recruiter-exit?*")
-            pages.append(urlsplit(page.url).path)
-            return BrowserResult(participant_id, node_id, received, contents, chosen, page.url, pages)
+            # As under Dallinger, a study opened from the ad ends in the ad's window (the
+            # study window closes); one that ran in the ad's window ends there.
+            ad.wait_for_url("**/recruiter-exit?*")
+            pages.append(urlsplit(ad.url).path)
+            return BrowserResult(participant_id, node_id, received, contents, chosen, ad.url, pages)
         except PlaywrightError as exc:
             raise BrowserBotError(f"{exc.message.splitlines()[0]} (page errors: {errors or 'none'})") from exc
         finally:

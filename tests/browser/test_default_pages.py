@@ -112,7 +112,9 @@ async def test_the_client_script_is_served(client: httpx.AsyncClient) -> None:
     assert "javascript" in resp.headers["content-type"]
     for name in ("createParticipant", "createAgent", "createInfo", "getInfo", "getInfos", "getReceivedInfos",
                  "getTransmissions", "submitQuestionnaire", "submitAssignment", "goToPage", "allowExit",
-                 "getUrlParameter", "window.dallinger", "X-Requested-With", "done(fn)", "fail(fn)"):
+                 "getUrlParameter", "window.dallinger", "X-Requested-With", "done:", "fail:", "hasAdBlocker",
+                 "BusyForm", "AjaxRejection", "allowExitOnce", "loadParticipant", "missingFingerprint",
+                 "updateProgressBar", "waitForQuorum", "fingerprint_hash"):
         assert name in resp.text, name
     assert "http://" not in resp.text and "https://" not in resp.text  # nothing fetched from elsewhere
 
