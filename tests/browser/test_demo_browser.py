@@ -1,10 +1,12 @@
-"""bartlett1932's and vox_populi's own pages, driven in Chromium as their Selenium bots do.
+"""Dallinger's demos, served unedited, driven through their own pages in Chromium as their bots do.
 
-The demos' templates and static files are copied, unchanged, beside a simlab experiment
-file that mirrors the demo's Python (the ``dallinger`` imports aside), and served by
-``simlab serve``.  Every request the pages make must answer below 400, no page may raise
-a script error, and the state read back through the API is the demo's: bartlett1932's
-story goes down the chain, vox_populi stores every participant's answers.
+``simlab serve <demo folder>`` serves each demo exactly as Dallinger ships it (its
+experiment.py, models, config.txt, templates and static files).  Every request the
+pages make must answer below 400 (but the 403 the demos use to move on to the
+questionnaire), no page may raise a script error, and the state read back through
+the API is what the experiment defines: bartlett1932's story goes down the chain,
+vox_populi stores every participant's answers, mcmcp's choices are recorded through
+its own route, rogers' agents get their fitness and the participant a bonus.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,77 +28,25 @@ import trio
 from bots.browser_participant import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
 from .test_browser_flow import free_port, wait_ready
-from .test_demo_templates import DEMOS, NAMES, copy_demo
+from .test_demo_templates import DEMOS, NAMES
 
 pytestmark = [
     pytest.mark.skipif(chromium_available() is not None, reason=f"browser test: {chromium_available()}"),
     pytest.mark.skipif(not {"bartlett1932", "vox_populi"} <= set(NAMES), reason=f"the Dallinger demos are absent ({DEMOS})"),
 ]
 
-STORY = "The War of the Ghosts. One night two young men from Egulac went down to the river to hunt seals."
-
-EXPERIMENTS = {
-    "bartlett1932": textwrap.dedent(
-        f'''
-        from simlab import Chain, Experiment, Source
-
-
-        class WarOfTheGhostsSource(Source):
-            __mapper_args__ = {{"polymorphic_identity": "war_of_the_ghosts_source"}}
-
-            def _contents(self):
-                return {STORY!r}
-
-
-        class Bartlett1932(Experiment):
-            experiment_repeats = 1
-            initial_recruitment_size = 1
-
-            def setup(self):
-                if not self.networks():
-                    super().setup()
-                    for net in self.networks():
-                        WarOfTheGhostsSource(network=net)
-
-            def create_network(self):
-                return Chain(max_size=3)
-
-            def add_node_to_network(self, node, network):
-                network.add_node(node)
-                parents = node.neighbors(direction="from")
-                if len(parents):
-                    parents[0].transmit()
-                node.receive()
-        '''
-    ),
-    "vox_populi": textwrap.dedent(
-        """
-        from simlab import Empty, Experiment
-
-
-        class VoxPopuli(Experiment):
-            experiment_repeats = 1
-            initial_recruitment_size = 2
-
-            def create_network(self):
-                return Empty(max_size=self.initial_recruitment_size)
-        """
-    ),
-}
-
 
 @pytest.fixture(name="served")
 def _served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    name = request.param
-    folder = copy_demo(name, tmp_path)
-    (folder / "experiment.py").write_text(EXPERIMENTS[name])
+    """``simlab serve`` on the demo folder itself, unedited."""
+    folder = DEMOS / request.param
     port = free_port()
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "simlab", "serve", str(folder / "experiment.py"), "--in-memory", "--port", str(port),
+            [sys.executable, "-m", "simlab", "serve", str(folder), "--in-memory", "--port", str(port),
              "--log-level", "INFO"],
-            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
+            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ), cwd=tmp_path,
         )
         try:
             yield f"http://127.0.0.1:{port}"
@@ -133,7 +82,7 @@ class Recorder:
         page.on("dialog", lambda d: (self.problems.append(f"dialog {d.message}"), d.dismiss()))
 
 
-def sign_up(context: Any, base: str, n: int) -> tuple[Any, Any]:
+def sign_up(context: Any, base: str, n: int, *, begin_disabled_forever: bool = False) -> tuple[Any, Any]:
     """BotBase.sign_up: the ad, its popup, #consent, then the enabled Begin (.btn-success)."""
     ad = context.new_page()
     ad.goto(f"{base}/ad?" + urlencode({"hitId": "HD", "assignmentId": f"A{n}", "workerId": f"W{n}", "mode": "debug"}))
@@ -141,9 +90,21 @@ def sign_up(context: Any, base: str, n: int) -> tuple[Any, Any]:
         ad.click("#begin-button")
     page = popup.value
     page.wait_for_load_state()
-    page.click("#consent")
-    page.wait_for_url("**/instructions/instruct-ready?*")
-    page.click("button.btn-success:not([disabled])")
+    # Dallinger's bots click #consent; a demo that overrides the consent button (rogers) gets its "I agree"
+    page.click("#consent, button:has-text('I agree')")
+    while "/instructions/instruct-ready" not in page.url:  # instructions pages with "Next" buttons
+        page.wait_for_load_state()
+        if "/instructions/instruct-ready" in page.url:
+            break
+        page.click("button.btn-primary:has-text('Next'), button.btn-primary:has-text('Begin')")
+        page.wait_for_load_state()
+    if begin_disabled_forever:
+        assert page.locator("button.btn-success[disabled]").count() == 1
+        # rogers' instruct-ready ships Begin disabled and calls no createParticipant to enable it,
+        # so under Dallinger too nobody can click it: run the button's own onClick instead.
+        page.evaluate("dallinger.goToPage('experiment')")
+    else:
+        page.click("button.btn-success:not([disabled])")
     page.wait_for_url("**/experiment?participant_id=*")
     return ad, page
 
@@ -220,7 +181,8 @@ async def approved_with_answers(client: httpx.AsyncClient, pid: int) -> dict[str
 async def test_bartlett1932_story_goes_down_the_chain(served: str) -> None:
     async with httpx.AsyncClient(base_url=served, timeout=10) as client:
         first, second = await run(client, served, bartlett, 2)
-        assert first["story"] == STORY
+        stories = {p.read_text().strip() for p in (DEMOS / "bartlett1932" / "static" / "stimuli").glob("*.md")}
+        assert any(first["story"].split()[:5] == story.split()[:5] for story in stories)  # rendered markdown
         assert second["story"] == first["retold"]  # the chain passed the first retelling on
         for result in (first, second):
             await approved_with_answers(client, result["participant"])
@@ -243,3 +205,63 @@ async def test_vox_populi_stores_the_answers(served: str) -> None:
         assert stored == sorted(r["answers"]["Q1"] for r in results)
         assert all(json.loads(i["contents"])["responses"] == r["answers"] for i, r in zip(
             sorted(infos, key=lambda i: i["id"]), results))
+
+
+def wait_for_page(page: Any, ready: str) -> None:
+    """Wait until ``ready`` holds on the page or the experiment moved on to the questionnaire."""
+    from playwright.sync_api import Error
+
+    try:
+        page.wait_for_function(f"location.pathname.indexOf('questionnaire') >= 0 || ({ready})")
+    except Error:  # the page navigated while we waited
+        page.wait_for_load_state()
+
+
+def mcmcp(context: Any, base: str, n: int) -> dict[str, Any]:
+    """mcmcp's Bot: click left or right until the experiment says it is over (403, questionnaire)."""
+    ad, page = sign_up(context, base, n)
+    enabled = "document.querySelector('#left_button') && !document.querySelector('#left_button').disabled"
+    page.wait_for_load_state("networkidle")
+    clicks = 0
+    while "/questionnaire" not in page.url and clicks < 20:
+        page.click(f"#{('left', 'right')[clicks % 2]}_button")
+        clicks += 1
+        page.wait_for_timeout(50)
+        wait_for_page(page, enabled)
+    return {"participant": sign_off(ad, page), "clicks": clicks}
+
+
+def rogers(context: Any, base: str, n: int) -> dict[str, Any]:
+    """Report "blue" on every trial once the dots were shown (the page unlocks the answer)."""
+    ad, page = sign_up(context, base, n, begin_disabled_forever=True)
+    trials = 0
+    while "/questionnaire" not in page.url and trials < 30:
+        wait_for_page(page, "typeof lock !== 'undefined' && lock === false")
+        if "/questionnaire" in page.url:
+            break
+        page.click("#more-blue")
+        trials += 1
+        wait_for_page(page, f"typeof trial !== 'undefined' && trial > {trials}")
+    return {"participant": sign_off(ad, page), "trials": trials}
+
+
+@pytest.mark.parametrize("served", ["mcmcp"], indirect=True)
+async def test_mcmcp_choices_go_through_its_route(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        (result,) = await run(client, served, mcmcp, 1)
+        assert result["clicks"] == 10  # trials_per_participant
+        await approved_with_answers(client, result["participant"])  # data_check: one chosen info per trial
+        chosen = 0
+        for node_id in range(2, 12):
+            infos = (await client.get(f"/node/{node_id}/infos")).json()["infos"]
+            chosen += sum(1 for i in infos if i["property1"] == "True")
+        assert chosen == 10
+
+
+@pytest.mark.parametrize("served", ["rogers"], indirect=True)
+async def test_rogers_fitness_and_bonus(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        (result,) = await run(client, served, rogers, 1)
+        assert result["trials"] == 10  # experiment_repeats, one network each
+        participant = await approved_with_answers(client, result["participant"])
+        assert participant["bonus"] is None or participant["bonus"] >= 0.01

@@ -249,6 +249,8 @@
       function (response) {
         return response.text().then(function (text) {
           if (response.ok) {
+            // an empty 2xx body resolves, as with Dallinger's reqwest (mcmcp's /choice answers one)
+            if (!text) return {};
             try {
               return JSON.parse(text);
             } catch (e) {
