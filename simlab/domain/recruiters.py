@@ -69,10 +69,30 @@ class SimulatedRecruiter(Recruiter):
 
 
 class BotRecruiter(Recruiter):
-    """Participants created by bots; completion approves without checks."""
+    """Recruits bots: each ad URL goes to ``dispatch`` (the bot runner), if one listens.
+
+    Completion approves without checks, as Dallinger's bot recruiter does.  The
+    ad URLs carry ``mode=sandbox`` as Dallinger's do.
+    """
 
     nickname = "bots"
     completion_event = "BotRecruiterSubmissionComplete"
+
+    def __init__(self, rng: random.Random, base_url: str = "http://127.0.0.1:5000", mode: str = "debug") -> None:
+        super().__init__(rng, base_url, "sandbox")
+        #: Called with each ad URL; must not block (it runs inside a domain operation).
+        self.dispatch: Any = None
+
+    def open_recruitment(self, n: int = 1) -> dict[str, Any]:
+        self.open = True
+        return {"items": self.recruit(n), "message": "Bot recruitment started"}
+
+    def recruit(self, n: int = 1) -> list[str]:
+        urls = super().recruit(n)
+        if self.dispatch is not None:
+            for url in urls:
+                self.dispatch(url)
+        return urls
 
 
 class MTurkRecruiter(Recruiter):

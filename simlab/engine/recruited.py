@@ -1,0 +1,140 @@
+"""Run an experiment's own Dallinger bots, one per recruitment, as ``dallinger debug --bot`` does.
+
+Dallinger's bot recruiter enqueues ``bot.run_experiment`` for every ad URL the
+experiment asks for; its rq worker runs them.  Here each URL that arrives on a
+trio channel starts one bot of the experiment's class.  Its ``run_experiment`` is
+synchronous user code (Selenium calls, ``time.sleep``), so it runs in a worker
+thread, a bounded number at once: ``browsers`` for Selenium bots, ``http_bots``
+for ``HighPerformanceBotBase`` ones.  The run ends when the experiment has
+stopped recruiting and every bot has finished, or when ``deadline`` passes.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import trio
+
+from .events import BotEvent, Events
+
+logger = logging.getLogger("simlab.engine.recruited")
+
+POPULATION = "recruited bots"
+
+
+@dataclass
+class RecruitedBot:
+    """One bot the experiment recruited: its ad URL, ids and outcome."""
+
+    index: int
+    url: str
+    assignment_id: str
+    worker_id: str
+    hit_id: str
+    outcome: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class RecruitedRun:
+    """What a recruited-bot run did."""
+
+    bots: list[RecruitedBot] = field(default_factory=list)
+    timed_out: bool = False
+
+    @property
+    def failed(self) -> list[RecruitedBot]:
+        return [b for b in self.bots if b.outcome != "finished"]
+
+
+def _ids(url: str) -> tuple[str, str, str]:
+    query = parse_qs(urlsplit(url).query)
+    first = lambda key: query.get(key, [""])[0]  # noqa: E731
+    return first("assignmentId"), first("workerId"), first("hitId")
+
+
+async def run_recruited_bots(
+    recruits: trio.MemoryReceiveChannel[str],
+    make_bot: Callable[[str, str, str, str], Any],
+    *,
+    recruiting: Callable[[], bool],
+    events: Events,
+    limiter: trio.CapacityLimiter,
+    timeout: float,
+    idle_grace: float = 2.0,
+) -> RecruitedRun:
+    """Start a bot for every URL on ``recruits`` until recruitment is over and all have finished.
+
+    ``make_bot(url, assignment_id, worker_id, hit_id)`` builds a bot (Dallinger's
+    ``BotBase`` constructor arguments); ``recruiting()`` tells whether the
+    experiment may still recruit.  A bot whose ``run_experiment`` raises, or that
+    is still running at ``timeout``, counts as failed.
+    """
+    run = RecruitedRun()
+    running = 0
+    changed = trio.Event()
+
+    async def one(bot_record: RecruitedBot) -> None:
+        nonlocal running, changed
+        t0 = trio.current_time()
+        events.bot_started.fire(BotEvent(bot=bot_record.index, population=POPULATION, at=t0))
+        try:
+            bot = make_bot(bot_record.url, bot_record.assignment_id, bot_record.worker_id, bot_record.hit_id)
+            await trio.to_thread.run_sync(bot.run_experiment, limiter=limiter, abandon_on_cancel=True)
+        except Exception as exc:  # the user's bot raised: it failed, the run goes on
+            bot_record.outcome, bot_record.error = "failed", f"{type(exc).__name__}: {exc}"
+            logger.warning("bot %d failed: %s", bot_record.index, "".join(traceback.format_exception_only(exc)).strip())
+        else:
+            bot_record.outcome = "finished"
+        finally:
+            bot_record.seconds = trio.current_time() - t0
+            running -= 1
+            events.bot_stopped.fire(
+                BotEvent(
+                    bot=bot_record.index,
+                    population=POPULATION,
+                    at=trio.current_time(),
+                    outcome=bot_record.outcome or "stopped",
+                    error=bot_record.error,
+                )
+            )
+            changed.set()
+
+    with trio.move_on_after(timeout) as scope:
+        async with trio.open_nursery() as nursery:
+
+            async def receive() -> None:
+                nonlocal running
+                async for url in recruits:
+                    record = RecruitedBot(len(run.bots), url, *_ids(url))
+                    run.bots.append(record)
+                    running += 1
+                    nursery.start_soon(one, record)
+
+            nursery.start_soon(receive)
+            while True:
+                await changed.wait()
+                changed = trio.Event()
+                if running == 0:
+                    # a finished bot's completion may recruit the next one: give it a moment
+                    with trio.move_on_after(idle_grace):
+                        while running == 0:
+                            await trio.sleep(0.05)
+                    if running == 0 and not recruiting():
+                        break
+                    if running == 0:
+                        # still recruiting but nobody came: wait for the next recruit or the timeout
+                        continue
+            nursery.cancel_scope.cancel()
+    if scope.cancelled_caught:
+        run.timed_out = True
+        for record in run.bots:
+            if record.outcome is None:
+                record.outcome, record.error = "stopped", f"still running after {timeout:g} s"
+    return run

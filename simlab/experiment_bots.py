@@ -1,0 +1,212 @@
+"""``simlab scenario run FOLDER``: a Dallinger experiment driven by its own ``Bot`` class.
+
+What ``dallinger debug --bot`` does with PostgreSQL, Redis, rq workers and a
+Heroku-style process set, in one process: serve the experiment on a loopback
+port with the bot recruiter, start one bot of the experiment's class for every
+recruitment it asks for (``recruit(n)``, ``initial_recruitment_size``), until it
+stops recruiting; then report the requests the server answered, the bots, and
+checks: every bot finished, and the experiment's own ``data_check`` and
+``bonus`` hold for every bot participant (Dallinger approves bots without running
+them; simlab runs them so a broken hook fails the run).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import trio
+
+from .config import Settings
+from .domain.context import serving as serving_experiment
+from .domain.context import set_process_default
+from .engine.dallinger_client import DallingerClient
+from .engine.events import Events, RequestEvent
+from .engine.recruited import RecruitedRun, run_recruited_bots
+from .engine.report import RunReport
+from .engine.scenario import CheckResult
+from .engine.snapshot import read_snapshot
+from .engine.stats import RunStats
+from .errors import ConfigError
+from .experiment_file import ExperimentFile, load_experiment_file
+from .serving import serve
+from .web import create_app
+
+_ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
+
+
+@dataclass(frozen=True)
+class BotRunOptions:
+    participants: int | None = None
+    browsers: int = 2
+    http_bots: int = 64
+    timeout: float = 600.0
+    seed: int = 0
+    mode: str | None = None
+
+
+def is_experiment_folder(path: Path) -> bool:
+    """Whether ``path`` names a Dallinger experiment (a folder with experiment.py, or that file)."""
+    path = Path(path)
+    if path.is_dir():
+        return (path / "experiment.py").is_file()
+    return path.name == "experiment.py"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bot_class(file: ExperimentFile) -> type:
+    """The experiment's ``Bot`` (Dallinger's bot recruiter imports ``Bot`` from experiment.py)."""
+    bot = getattr(file.module, "Bot", None)
+    if not isinstance(bot, type):
+        raise ConfigError(f"{file.path}: defines no Bot class for the bot recruiter to run")
+    return bot
+
+
+def recorded(app: Any, events: Events) -> Callable[..., Any]:
+    """The app, firing a ``RequestEvent`` for every HTTP request it answers (ids templated out)."""
+
+    async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        started = trio.current_time()
+        t0 = time.perf_counter()
+        status: list[int] = []
+
+        async def capture(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            await app(scope, receive, capture)
+        finally:
+            code = status[0] if status else None
+            name = f"{scope['method']} {_ID_SEGMENT.sub('/<id>', scope['path'])}"
+            error = None if code is not None and code < 500 else f"HTTP {code}"
+            events.request.fire(RequestEvent(name, scope["method"], code, time.perf_counter() - t0, error, started))
+
+    return asgi
+
+
+def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
+    """Serve ``folder`` with the bot recruiter, run its bots, and return the report."""
+    file = load_experiment_file(folder, mode=options.mode)
+    make = bot_class(file)
+    from .compat.dallinger.bots import HighPerformanceBotBase
+
+    is_http = issubclass(make, HighPerformanceBotBase)
+    config = file.make_config()
+    config.set("recruiter", "bots")
+    if options.participants is not None:
+        config.set("num_participants", options.participants)
+    port = free_port()
+    settings = Settings(seed=options.seed).with_values(host="127.0.0.1", port=port)
+    app = create_app(file.experiment_class, settings=settings, config=config, folder=file.folder, study=file.study, views=file.views)
+    os.chdir(file.folder)  # Dallinger runs an experiment (and its bots) from its folder
+    return trio.run(_run, app, file, make, is_http, settings, options)
+
+
+async def _run(
+    app: Any, file: ExperimentFile, make: type, is_http: bool, settings: Settings, options: BotRunOptions
+) -> RunReport:
+    exp = app.experiment
+    events = Events()
+    stats = RunStats(origin=trio.current_time()).attach(events)
+    send, recruits = trio.open_memory_channel[str](math.inf)
+    exp.recruiter.dispatch = send.send_nowait
+    set_process_default(exp)  # bots' threads read the served experiment's config
+    limiter = trio.CapacityLimiter(options.http_bots if is_http else options.browsers)
+    t0 = time.perf_counter()
+
+    def make_bot(url: str, assignment_id: str, worker_id: str, hit_id: str) -> Any:
+        with serving_experiment(exp):  # the Bot's get_config() reads the served experiment's
+            return make(url, assignment_id=assignment_id, worker_id=worker_id, hit_id=hit_id)
+
+    async with trio.open_nursery() as nursery:
+        await nursery.start(serve, recorded(app, events), settings)
+        async with httpx.AsyncClient(base_url=settings.base_url, timeout=30) as http:
+            side = DallingerClient(http, Events())
+            launch = await http.post("/launch")
+            if launch.status_code != 200:
+                raise ConfigError(f"POST /launch answered {launch.status_code}: {launch.text[:300]}")
+            run = await run_recruited_bots(
+                recruits,
+                make_bot,
+                recruiting=lambda: exp.recruiter.open,
+                events=events,
+                limiter=limiter,
+                timeout=options.timeout,
+            )
+            snapshot = await read_snapshot(side)
+        checks = _checks(exp, run)
+        nursery.cancel_scope.cancel()
+    return RunReport(
+        scenario=f"{file.experiment_class.__name__} bots",
+        seed=options.seed,
+        config={
+            "experiment": str(file.path),
+            "bot": f"{make.__module__}.{make.__name__}",
+            "kind": "http" if is_http else "selenium",
+            "concurrency": options.http_bots if is_http else options.browsers,
+            "participants": options.participants,
+            "timeout": options.timeout,
+        },
+        stats=stats,
+        checks=checks,
+        thresholds=[],
+        snapshot=snapshot,
+        decisions={},
+        duration={"run": time.perf_counter() - t0, "real": time.perf_counter() - t0},
+        description=f"{len(run.bots)} bots of {make.__name__} recruited by {file.experiment_class.__name__}",
+        extra={"recruited_bots": [vars(b) for b in run.bots], "timed_out": run.timed_out},
+    )
+
+
+def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
+    """Every recruited bot finished and ended approved; the experiment's data_check and bonus hold for each."""
+    results = [CheckResult("bots were recruited", bool(run.bots), f"{len(run.bots)} recruited")]
+    failed = run.failed
+    results.append(
+        CheckResult(
+            "every recruited bot finished",
+            not failed,
+            "; ".join(f"bot {b.index}: {b.outcome}: {b.error}" for b in failed[:5]) or f"{len(run.bots)} finished",
+        )
+    )
+    unapproved, bad_data, bonus_errors = [], [], []
+    with serving_experiment(exp):
+        for bot in run.bots:
+            rows = exp.store.participants_by_assignment(bot.assignment_id)
+            if not rows:
+                unapproved.append(f"{bot.assignment_id}: never signed up")
+                continue
+            participant = rows[-1]
+            if participant.status != "approved":
+                unapproved.append(f"participant {participant.id}: {participant.status}")
+            try:
+                if not exp.data_check(participant=participant):
+                    bad_data.append(f"participant {participant.id}")
+            except Exception as exc:
+                bad_data.append(f"participant {participant.id}: {type(exc).__name__}: {exc}")
+            try:
+                exp.bonus(participant=participant)
+            except Exception as exc:
+                bonus_errors.append(f"participant {participant.id}: {type(exc).__name__}: {exc}")
+    results.append(CheckResult("every bot participant approved", not unapproved, "; ".join(unapproved[:5])))
+    results.append(CheckResult("the experiment's data_check holds", not bad_data, "; ".join(bad_data[:5])))
+    results.append(CheckResult("the experiment's bonus runs", not bonus_errors, "; ".join(bonus_errors[:5])))
+    return results

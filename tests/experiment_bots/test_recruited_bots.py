@@ -1,0 +1,94 @@
+"""An experiment's own Dallinger bots, recruited by the bot recruiter and run to completion.
+
+bartlett1932's Selenium ``Bot`` (its experiment.py, unedited) runs in headless
+Chromium; an experiment with a ``HighPerformanceBotBase`` bot shows many HTTP bots
+at once, and a broken ``data_check`` fails the run as a check.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from simlab.experiment_bots import BotRunOptions, run_experiment_bots
+
+DEMOS = Path(__file__).resolve().parents[3] / "shared" / "dallinger-demos"
+
+HTTP_EXPERIMENT = '''
+import httpx
+
+from dallinger.bots import HighPerformanceBotBase
+from dallinger.config import get_config
+from dallinger.experiment import Experiment
+from dallinger.networks import Empty
+
+
+def extra_parameters():
+    get_config().register("num_participants", int)
+
+
+class Crowd(Experiment):
+    experiment_repeats = 1
+
+    def configure(self):
+        self.initial_recruitment_size = get_config().get("num_participants")
+
+    def create_network(self):
+        return Empty(max_size=self.initial_recruitment_size)
+
+    def data_check(self, participant):
+        return len(participant.infos()) == 1 and BROKEN is False
+
+
+BROKEN = False
+
+
+class Bot(HighPerformanceBotBase):
+    def participate(self):
+        node = httpx.post(f"{self.host}/node/{self.participant_id}").json()["node"]
+        httpx.post(f"{self.host}/info/{node['id']}", data={"contents": f"from {self.worker_id}"}).raise_for_status()
+'''
+
+
+def _write(tmp_path: Path, broken: bool) -> Path:
+    folder = tmp_path / "crowd"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    source = HTTP_EXPERIMENT.replace("BROKEN = False", f"BROKEN = {broken}")
+    (folder / "experiment.py").write_text(textwrap.dedent(source))
+    (folder / "config.txt").write_text("[Experiment]\nmode = sandbox\nnum_participants = 3\n")
+    return folder
+
+
+def test_http_bots_one_per_recruitment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    report = run_experiment_bots(_write(tmp_path, False), BotRunOptions(participants=12, timeout=60))
+    data = report.to_dict()
+    assert [b["outcome"] for b in data["recruited_bots"]] == ["finished"] * 12  # --participants overrides
+    assert report.passed, data["checks"]
+    assert data["total"]["count"] > 12 * 5  # sign-up, node, info, question, complete per bot
+    assert len(report.snapshot.networks) == 1
+
+
+def test_a_failing_data_check_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    report = run_experiment_bots(_write(tmp_path, True), BotRunOptions(timeout=60))
+    failed = {c.name for c in report.checks if not c.passed}
+    assert failed == {"the experiment's data_check holds"}
+
+
+@pytest.mark.skipif(not (DEMOS / "bartlett1932").is_dir(), reason=f"Dallinger's demos are absent ({DEMOS})")
+@pytest.mark.skipif(shutil.which("chromedriver") is None, reason="Selenium bots need chromium-driver")
+def test_bartlett1932_own_selenium_bot_goes_down_the_chain(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    report = run_experiment_bots(DEMOS / "bartlett1932", BotRunOptions(timeout=120))
+    data = report.to_dict()
+    assert report.passed, data["checks"]
+    bots = data["recruited_bots"]
+    assert len(bots) == 2 and all("mode=sandbox" in b["url"] for b in bots)  # num_participants 3 = source + 2
+    infos = {node_id: node.infos for node_id, node in report.snapshot.nodes.items()}
+    retold = [i for items in infos.values() for i in items if "Some transformation...and" in str(i.get("contents"))]
+    assert len(retold) == 2  # each bot retold what it read, down the chain
