@@ -51,6 +51,8 @@ class BotRunOptions:
     timeout: float = 600.0
     seed: int = 0
     mode: str | None = None
+    #: A running (and launched) Dallinger server to drive instead of serving the experiment here.
+    url: str | None = None
 
 
 def is_experiment_folder(path: Path) -> bool:
@@ -103,7 +105,7 @@ def recorded(app: Any, events: Events) -> Callable[..., Any]:
 
 
 def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
-    """Serve ``folder`` with the bot recruiter, run its bots, and return the report."""
+    """Serve ``folder`` with the bot recruiter (or drive ``options.url``), run its bots, return the report."""
     file = load_experiment_file(folder, mode=options.mode)
     make = bot_class(file)
     from .compat.dallinger.bots import HighPerformanceBotBase
@@ -113,8 +115,10 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
     config.set("recruiter", "bots")
     if options.participants is not None:
         config.set("num_participants", options.participants)
-    port = free_port()
-    settings = Settings(seed=options.seed).with_values(host="127.0.0.1", port=port)
+    if options.url:
+        settings = Settings(seed=options.seed).with_values(base_url=options.url.rstrip("/"))
+    else:
+        settings = Settings(seed=options.seed).with_values(host="127.0.0.1", port=free_port())
     app = create_app(file.experiment_class, settings=settings, config=config, folder=file.folder, study=file.study, views=file.views)
     os.chdir(file.folder)  # Dallinger runs an experiment (and its bots) from its folder
     return trio.run(_run, app, file, make, is_http, settings, options)
@@ -137,28 +141,35 @@ async def _run(
             return make(url, assignment_id=assignment_id, worker_id=worker_id, hit_id=hit_id)
 
     async with trio.open_nursery() as nursery:
-        await nursery.start(serve, recorded(app, events), settings)
+        if options.url is None:
+            await nursery.start(serve, recorded(app, events), settings)
         async with httpx.AsyncClient(base_url=settings.base_url, timeout=30) as http:
             side = DallingerClient(http, Events())
-            launch = await http.post("/launch")
-            if launch.status_code != 200:
-                raise ConfigError(f"POST /launch answered {launch.status_code}: {launch.text[:300]}")
+            if options.url is None:
+                launch = await http.post("/launch")
+                if launch.status_code != 200:
+                    raise ConfigError(f"POST /launch answered {launch.status_code}: {launch.text[:300]}")
+                recruiting = lambda: exp.recruiter.open  # noqa: E731
+            else:
+                # A remote server's recruiter is not ours to hear: open the first recruitments here.
+                count = options.participants or exp.initial_recruitment_size
+                exp.recruiter.recruit(n=count)
+                recruiting = lambda: False  # noqa: E731
             run = await run_recruited_bots(
-                recruits,
-                make_bot,
-                recruiting=lambda: exp.recruiter.open,
-                events=events,
-                limiter=limiter,
-                timeout=options.timeout,
+                recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout
             )
             snapshot = await read_snapshot(side)
-        checks = _checks(exp, run)
+            if options.url is None:
+                checks = _checks(exp, run)
+            else:
+                checks = await _remote_checks(http, run)
         nursery.cancel_scope.cancel()
     return RunReport(
         scenario=f"{file.experiment_class.__name__} bots",
         seed=options.seed,
         config={
             "experiment": str(file.path),
+            "server": options.url or "in process",
             "bot": f"{make.__module__}.{make.__name__}",
             "kind": "http" if is_http else "selenium",
             "concurrency": options.http_bots if is_http else options.browsers,
@@ -176,17 +187,37 @@ async def _run(
     )
 
 
-def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
-    """Every recruited bot finished and ended approved; the experiment's data_check and bonus hold for each."""
-    results = [CheckResult("bots were recruited", bool(run.bots), f"{len(run.bots)} recruited")]
+async def _remote_checks(http: httpx.AsyncClient, run: RecruitedRun) -> list[CheckResult]:
+    """What an outside process can check: the bots finished and their participants were approved."""
+    results = _bot_checks(run)
+    unapproved = []
+    for bot in run.bots:
+        if bot.participant_id is None:
+            unapproved.append(f"{bot.assignment_id}: never signed up")
+            continue
+        resp = await http.get(f"/participant/{bot.participant_id}")
+        status = resp.json().get("participant", {}).get("status") if resp.status_code == 200 else f"HTTP {resp.status_code}"
+        if status != "approved":
+            unapproved.append(f"participant {bot.participant_id}: {status}")
+    results.append(CheckResult("every bot participant approved", not unapproved, "; ".join(unapproved[:5])))
+    return results
+
+
+def _bot_checks(run: RecruitedRun) -> list[CheckResult]:
     failed = run.failed
-    results.append(
+    return [
+        CheckResult("bots were recruited", bool(run.bots), f"{len(run.bots)} recruited"),
         CheckResult(
             "every recruited bot finished",
             not failed,
             "; ".join(f"bot {b.index}: {b.outcome}: {b.error}" for b in failed[:5]) or f"{len(run.bots)} finished",
-        )
-    )
+        ),
+    ]
+
+
+def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
+    """Every recruited bot finished and ended approved; the experiment's data_check and bonus hold for each."""
+    results = _bot_checks(run)
     unapproved, bad_data, bonus_errors = [], [], []
     with serving_experiment(exp):
         for bot in run.bots:

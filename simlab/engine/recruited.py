@@ -39,6 +39,8 @@ class RecruitedBot:
     outcome: str | None = None
     error: str | None = None
     seconds: float = 0.0
+    #: The participant id the bot signed up as (read from the bot when it ends).
+    participant_id: str | None = None
 
 
 @dataclass
@@ -84,6 +86,7 @@ async def run_recruited_bots(
         nonlocal running, changed
         t0 = trio.current_time()
         events.bot_started.fire(BotEvent(bot=bot_record.index, population=POPULATION, at=t0))
+        bot = None
         try:
             bot = make_bot(bot_record.url, bot_record.assignment_id, bot_record.worker_id, bot_record.hit_id)
             await trio.to_thread.run_sync(bot.run_experiment, limiter=limiter, abandon_on_cancel=True)
@@ -93,6 +96,8 @@ async def run_recruited_bots(
         else:
             bot_record.outcome = "finished"
         finally:
+            pid = getattr(bot, "participant_id", None)
+            bot_record.participant_id = str(pid) if pid not in (None, "") else None
             bot_record.seconds = trio.current_time() - t0
             running -= 1
             events.bot_stopped.fire(
