@@ -15,7 +15,7 @@ completion), so both ways in share one protocol.
 
 Options (``Population(options=...)``): ``room`` (required), ``labels`` (bot number
 ``i`` of the population takes ``labels[i]``), ``wait_for_session`` and
-``session_poll``; every other key is a :class:`~bots.dallinger_participant.ParticipantOptions` field.
+``session_poll``; every other key is a :class:`~simlab.bots.dallinger_participant.ParticipantOptions` field.
 
 Example::
 
@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from bots.dallinger_participant import ParticipantOptions, Plan, play
+from simlab.bots.dallinger_participant import ParticipantOptions, Plan, play
 from simlab.engine import ApiError, Bot, WaitTime, constant
 
 #: Redirects followed at most (a loop must not keep a bot busy forever).

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bots.dallinger_participant import participant
+from simlab.bots.dallinger_participant import participant
 from simlab import Chain, Experiment, Source
 from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 

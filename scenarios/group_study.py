@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bots.dallinger_participant import ParticipantOptions, participant
+from simlab.bots.dallinger_participant import ParticipantOptions, participant
 from simlab import Experiment, FullyConnected
 from simlab.engine import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook, current_session_code
-from bots.otree_room import room_participant
+from simlab.bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook, current_session_code
+from simlab.bots.otree_room import room_participant
 from simlab import Chain, Experiment
 from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 

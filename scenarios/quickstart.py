@@ -8,7 +8,7 @@ and completes.  The checks read the final state back through the API.
 
 from __future__ import annotations
 
-from bots.dallinger_participant import participant
+from simlab.bots.dallinger_participant import participant
 from simlab import Chain, Experiment
 from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 

@@ -15,7 +15,7 @@ the server holds with what the bots were told.
 
 from __future__ import annotations
 
-from bots.dallinger_participant import ParticipantOptions, sign_up
+from simlab.bots.dallinger_participant import ParticipantOptions, sign_up
 from simlab import Experiment, FullyConnected
 from simlab.engine import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, task
 

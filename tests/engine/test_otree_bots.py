@@ -9,8 +9,8 @@ import pytest
 import trio
 from quart_trio import QuartTrio
 
-from bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook
-from bots.otree_room import route_name, room_participant, split_options
+from simlab.bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook
+from simlab.bots.otree_room import route_name, room_participant, split_options
 from simlab import Chain, Experiment, Settings
 from simlab.domain.otree import StudySettings
 from simlab.engine import ClientSource, DallingerClient, Engine, Events, Population, RunStats, Target, constant

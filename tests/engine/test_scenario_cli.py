@@ -25,7 +25,7 @@ from simlab.engine.loader import LoadError
 from .conftest import ROOT
 
 SCENARIO = '''
-from bots.dallinger_participant import participant
+from simlab.bots.dallinger_participant import participant
 from simlab import Chain, Experiment
 from simlab.engine import Population, Scenario, Thresholds, constant
 
