@@ -168,6 +168,10 @@ def run_scenario(
 ) -> RunReport:
     """Run ``scenario`` in a fresh ``trio.run`` (virtual or real clock) and write its report."""
     seed = scenario.seed if options.seed is None else options.seed
+    if options.participants is not None:
+        # before the server is built: a scenario's experiment may be sized for its population
+        scenario = scenario.with_participants(options.participants)
+        options = replace(options, participants=None)
     target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
     if not options.url and options.otree_rest_key is None:
         # in-process, the callers know the key the scenario gave its own server
