@@ -32,6 +32,22 @@ def decisions_digest(decisions: Mapping[int, list[tuple[str, object]]]) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def failure_lines(data: Mapping[str, Any]) -> list[str]:
+    """Why a run failed, as plain lines: failing checks and thresholds, top bot and request errors.
+
+    ``data`` is the content of ``report.json``.  Printed by the command (also with
+    ``--quiet``) and shown at the top of ``report.html``.
+    """
+    lines = [f"check failed: {r['name']}: {r['message']}" for r in data.get("checks", ()) if not r["passed"]]
+    lines += [f"threshold failed: {r['name']}: {r['message']}" for r in data.get("thresholds", ()) if not r["passed"]]
+    for message, count in (data.get("bots", {}).get("top_errors") or {}).items():
+        lines.append(f"bot error ({count}x): {message}")
+    for route in data.get("routes", ()):
+        for message, count in (route.get("top_errors") or {}).items():
+            lines.append(f"request error ({count}x) on {route['name']}: {message}")
+    return lines
+
+
 @dataclass
 class RunReport:
     """Everything a finished run knows, ready to write."""
