@@ -115,7 +115,7 @@ async def arrive(bot: Bot, room: RoomOptions, label: str) -> Arrival:
         if url.path.startswith("/room/"):  # the waiting page: no session in the room yet
             if waited >= room.wait_for_session:
                 raise RoomTimeout(f"room {room.room!r} had no session after {waited:g} s")
-            waited += await bot.think(room.session_poll)
+            waited += await bot.poll_wait(room.session_poll)
             continue
         pid = url.params.get("participant_id")
         if pid is None:
@@ -129,5 +129,5 @@ async def room_participant(bot: Bot) -> None:
     plan = Plan.draw(bot, opts)
     label = room.label_for(bot)
     arrival = await arrive(bot, room, label)
-    bot.decide("arrived", {"label": label, "participant_id": arrival.participant_id, "code": arrival.participant_code})
+    bot.observe("arrived", {"label": label, "participant_id": arrival.participant_id, "code": arrival.participant_code})
     await play(bot, opts, arrival.participant_id, plan)

@@ -62,8 +62,8 @@ async def share_with_group(bot: Bot, opts: ParticipantOptions, node: dict[str, A
         heard = {int(i["origin_id"]) for i in await d.get_received_infos(node_id)}
         if (len(others) >= group - 1 and others <= heard) or waited >= GROUP_WAIT:
             break
-        waited += await bot.think(opts.poll)
-    bot.decide("heard_from", len(heard))
+        waited += await bot.poll_wait(opts.poll)
+    bot.observe("heard_from", len(heard))
 
 
 def _groups(ctx: CheckContext) -> dict[int, list[Any]]:

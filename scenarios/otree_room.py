@@ -91,7 +91,7 @@ def _posted(ctx: CheckContext) -> dict[str, dict[str, Any]]:
 
 
 def _arrived(ctx: CheckContext) -> int:
-    return sum(1 for log in ctx.decisions.values() for k, _ in log if k == "arrived")
+    return sum(1 for log in ctx.observations.values() for k, _ in log if k == "arrived")
 
 
 async def _session(ctx: CheckContext) -> dict[str, Any]:

@@ -143,6 +143,7 @@ async def run_scenario_async(
             stats=stats,
             engine=engine.statistics(),
             decisions=engine.decisions,
+            observations=engine.observations,
         )
         checks = [await run_check(fn, ctx) for fn in scenario.checks]
     thresholds = scenario.thresholds.evaluate(stats)
@@ -155,6 +156,7 @@ async def run_scenario_async(
         thresholds=thresholds,
         snapshot=snapshot,
         decisions=engine.decisions,
+        observations=engine.observations,
         duration={"run": run_seconds, "real": time.perf_counter() - real0},
         description=scenario.description,
     )

@@ -56,7 +56,8 @@ class CheckContext:
         snapshot: the final Dallinger state, already read (networks, nodes, participants).
         stats: the run's request stats.
         engine: the engine's bot counts.
-        decisions: each bot's decision log, by bot id.
+        decisions: each bot's seeded decisions, by bot id.
+        observations: what each bot observed (server answers, poll waits), by bot id.
     """
 
     dallinger: DallingerClient
@@ -65,6 +66,7 @@ class CheckContext:
     stats: RunStats
     engine: EngineStatistics
     decisions: Mapping[int, list[tuple[str, object]]]
+    observations: Mapping[int, list[tuple[str, object]]] = field(default_factory=dict)
 
 
 #: A check returns a CheckResult, a bool, or ``(passed, message)``; sync or async.

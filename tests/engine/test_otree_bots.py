@@ -58,7 +58,9 @@ async def run(app: QuartTrio, *pops: Population, seed: int = 1) -> tuple[Engine,
 
 
 def log(engine: Engine, label: str) -> list[Any]:
-    return [v for entries in engine.decisions.values() for k, v in entries if k == label]
+    """Entries of ``label`` in the bots' decisions and observations."""
+    logs = [*engine.decisions.values(), *engine.observations.values()]
+    return [v for entries in logs for k, v in entries if k == label]
 
 
 def callers(session_vars: list[dict[str, Any]], *, by_room: bool = False, start: float = 0.5) -> list[Population]:
