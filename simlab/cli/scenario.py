@@ -73,7 +73,10 @@ def main(argv: list[str]) -> int:
     try:
         scenario = load_scenario(args.scenario)
     except (LoadError, ImportError, SyntaxError) as exc:
-        console.print(f"simlab scenario: cannot load {args.scenario}: {exc}")
+        console.print(f"simlab scenario: cannot load {args.scenario}: {exc}", markup=False)
+        return 2
+    except Exception as exc:  # the scenario file itself raised while importing
+        console.print(f"simlab scenario: cannot load {args.scenario}: {type(exc).__name__}: {exc}", markup=False)
         return 2
     options = RunOptions(
         seed=args.seed,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,7 @@ def test_every_example_passes_with_50_participants(name: str, tmp_path: Path) ->
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("SIMLAB_SLOW"), reason="minutes per scenario: SIMLAB_SLOW=1 pytest -m slow")
 @pytest.mark.parametrize("name", sorted(examples()))
 def test_every_example_passes_with_500_participants(name: str, tmp_path: Path) -> None:
     status = main(["run", name, "--participants", "500", "--seed", "7", "-q", "--report", str(tmp_path / "r")])
