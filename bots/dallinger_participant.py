@@ -65,17 +65,23 @@ def retell(bot: Bot, received: list[dict[str, Any]]) -> str:
 
 
 async def receive(bot: Bot, opts: ParticipantOptions, node_id: int) -> list[dict[str, Any]]:
-    """Receive what the node's parents sent, polling (bounded) while they have not sent yet."""
+    """Receive what the node's parents sent, polling (bounded) while they have not sent yet.
+
+    The pause doubles after each empty poll, up to ``poll_max``: a newcomer far down a
+    long chain waits long for everyone ahead without flooding the server.
+    """
     d = bot.dallinger
     has_parent = bool(await d.get_neighbors(node_id, connection="from"))
     waited = 0.0
+    polls = 0
     while True:
         await d.get_transmissions(node_id)  # marks pending transmissions received
         received = await d.get_received_infos(node_id)
         if received or not has_parent or waited >= opts.wait_for_infos:
             bot.observe("received", len(received))
             return received
-        waited += await bot.poll_wait(opts.poll)
+        waited += await bot.poll_wait(min(opts.poll(bot.timing) * 2**polls, max(opts.poll_max, 0.0)))
+        polls = min(polls + 1, 30)
 
 
 async def retell_and_pass_on(bot: Bot, opts: ParticipantOptions, node: dict[str, Any]) -> None:
@@ -106,7 +112,8 @@ class ParticipantOptions:
         story: the first story of a chain for the default ``respond``.
         wait_for_infos: when the node has a parent, how long (seconds) to keep polling
             for its transmissions before writing anyway (a real page waits too).
-        poll: the pause between polls (:meth:`~simlab.engine.Bot.poll_wait`: not a decision).
+        poll: the first pause between polls (:meth:`~simlab.engine.Bot.poll_wait`: not a decision).
+        poll_max: the longest pause; each empty poll doubles the pause up to it.
         on_node: what to do with each node (default :func:`retell_and_pass_on`; a
             group study passes its own exchange).
     """
@@ -123,6 +130,7 @@ class ParticipantOptions:
     story: str = DEFAULT_STORY
     wait_for_infos: float = 30.0
     poll: WaitTime = constant(0.5)
+    poll_max: float = 2.0
     on_node: OnNode = retell_and_pass_on
 
     @classmethod

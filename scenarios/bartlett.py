@@ -156,7 +156,11 @@ def build(participants: int = CHAINS * LENGTH) -> Scenario:
                 participant,
                 count=participants,
                 rate=3.0,
-                options={"think": between(1.0, 4.0), "read": between(0.5, 2.0), "poll": constant(0.5), "wait_for_infos": 120.0},
+                # a newcomer waits for everyone ahead of it in its chain (< 6 s each: think and poll)
+                options={
+                    "think": between(1.0, 4.0), "read": between(0.5, 2.0), "poll": constant(0.5),
+                    "wait_for_infos": max(120.0, 6.0 * length),
+                },
             )
         ],
         limits=Limits(duration=3600),

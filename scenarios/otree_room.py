@@ -166,7 +166,10 @@ def build(participants: int = len(LABELS)) -> Scenario:
                 count=participants,
                 rate=2.0,
                 start=1.0,
-                options={"room": ROOM, "labels": labels, "think": between(1.0, 3.0), "poll": constant(0.5), "wait_for_infos": 60.0},
+                options={
+                    "room": ROOM, "labels": labels, "think": between(1.0, 3.0), "poll": constant(0.5),
+                    "wait_for_infos": max(60.0, 5.0 * participants),  # everyone ahead in its chain, < 5 s each
+                },
             )
         ],
         callers=[

@@ -76,7 +76,13 @@ def build(participants: int = PARTICIPANTS) -> Scenario:
         description=f"A Chain of {participants} participants retelling a story (Bartlett-style), all approved.",
         experiment=type("ChainExperiment", (ChainExperiment,), {"participants": participants}),
         populations=[
-            Population(participant, count=participants, rate=4.0, options={"think": between(0.2, 1.0), "poll": constant(0.25)})
+            Population(
+                participant,
+                count=participants,
+                rate=4.0,
+                # a newcomer waits for everyone ahead of it in the chain (< 3 s each: think and poll)
+                options={"think": between(0.2, 1.0), "poll": constant(0.25), "wait_for_infos": max(30.0, 3.0 * participants)},
+            )
         ],
         limits=Limits(duration=3600),
         thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
