@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..engine.http import ApiError
 from ..engine.loader import LoadError, load_scenario
 from ..engine.report import RunReport, failure_lines
 from ..engine.runner import RunOptions, run_scenario
@@ -96,7 +97,11 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         console.print(f"simlab scenario: {exc}")
         return 2
-    report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+    try:
+        report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+    except ApiError as exc:  # e.g. no server at --url: POST /launch got no answer
+        console.print(f"simlab scenario: {exc}", markup=False)
+        return 2
     _verdict(console, report, args.report)
     return 0 if report.passed else 1
 

@@ -32,7 +32,8 @@ from .otree_client import OTreeClient
 from .progress import Progress, summary_tables
 from .report import RunReport
 from .retry import RetryPolicy
-from .scenario import CheckContext, Scenario, run_check
+from .http import ApiError
+from .scenario import CheckContext, CheckResult, Scenario, run_check
 from .seeds import derive_random
 from .snapshot import Snapshot, read_snapshot
 from .stats import RunStats
@@ -135,7 +136,11 @@ async def run_scenario_async(
             await engine.run()
             nursery.cancel_scope.cancel()
         run_seconds = trio.current_time() - t0
-        snapshot = await read_snapshot(side) if options.snapshot else None
+        unread: CheckResult | None = None
+        try:
+            snapshot = await read_snapshot(side) if options.snapshot else None
+        except ApiError as exc:  # a server gone at the end still leaves a report of the run
+            snapshot, unread = None, CheckResult("final_state", False, f"reading the final state failed: {exc}")
         ctx = CheckContext(
             dallinger=side,
             otree=OTreeClient(http, side_events, retry=options.retry, rest_key=options.otree_rest_key),
@@ -145,7 +150,7 @@ async def run_scenario_async(
             decisions=engine.decisions,
             observations=engine.observations,
         )
-        checks = [await run_check(fn, ctx) for fn in scenario.checks]
+        checks = [unread] if unread else [await run_check(fn, ctx) for fn in scenario.checks]
     thresholds = scenario.thresholds.evaluate(stats)
     report = RunReport(
         scenario=scenario.name,

@@ -122,3 +122,14 @@ def test_every_example_passes_with_500_participants(name: str, tmp_path: Path) -
     status = main(["run", name, "--participants", "500", "--seed", "7", "-q", "--report", str(tmp_path / "r")])
     data = json.loads((tmp_path / "r" / "report.json").read_text())
     assert status == 0, [r for r in (*data["checks"], *data["thresholds"]) if not r["passed"]]
+
+
+def test_the_readme_example_runs_and_passes(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    chapter = readme[readme.index("### A custom bot, a custom check, an external oTree caller") :]
+    start = chapter.index("```python\n") + len("```python\n")
+    (tmp_path / "readme_study.py").write_text(chapter[start : chapter.index("```", start)])
+    out = tmp_path / "r"
+    assert main(["run", str(tmp_path / "readme_study.py"), "-q", "--participants", "8", "--report", str(out)]) == 0
+    data = json.loads((out / "report.json").read_text())
+    assert data["routes"] and any(r["name"].startswith("POST /api/participant_vars") and r["count"] == 8 for r in data["routes"])
