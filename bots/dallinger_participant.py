@@ -46,29 +46,42 @@ OnNode = Callable[[Bot, "ParticipantOptions", dict[str, Any]], Awaitable[None]]
 
 
 def retell(bot: Bot, received: list[dict[str, Any]]) -> str:
-    """Retell the newest received story with small seeded changes; start one if none came."""
+    """Retell the newest received story with small seeded changes; start one if none came.
+
+    The edits (drop a word? swap two? where, as a fraction of the story) are drawn and
+    logged the same way whatever story arrived, so the decisions depend on the seed
+    only; the words they land on depend on what the server delivered.
+    """
     story = str(received[-1]["contents"]) if received else bot.options.get("story", DEFAULT_STORY)
     words = story.split()
-    if len(words) > 3 and bot.random.random() < 0.3:
-        del words[bot.random.randrange(len(words))]
-    if len(words) > 1 and bot.random.random() < 0.3:
-        i = bot.random.randrange(len(words) - 1)
+    drop, drop_at, swap, swap_at = (bot.random.random() for _ in range(4))
+    bot.decide("edits", {"drop": drop < 0.3, "drop_at": round(drop_at, 6), "swap": swap < 0.3, "swap_at": round(swap_at, 6)})
+    if len(words) > 3 and drop < 0.3:
+        del words[int(drop_at * len(words))]
+    if len(words) > 1 and swap < 0.3:
+        i = int(swap_at * (len(words) - 1))
         words[i], words[i + 1] = words[i + 1], words[i]
     return " ".join(words)
 
 
 async def receive(bot: Bot, opts: ParticipantOptions, node_id: int) -> list[dict[str, Any]]:
-    """Receive what the node's parents sent, polling (bounded) while they have not sent yet."""
+    """Receive what the node's parents sent, polling (bounded) while they have not sent yet.
+
+    The pause doubles after each empty poll, up to ``poll_max``: a newcomer far down a
+    long chain waits long for everyone ahead without flooding the server.
+    """
     d = bot.dallinger
     has_parent = bool(await d.get_neighbors(node_id, connection="from"))
     waited = 0.0
+    polls = 0
     while True:
         await d.get_transmissions(node_id)  # marks pending transmissions received
         received = await d.get_received_infos(node_id)
         if received or not has_parent or waited >= opts.wait_for_infos:
-            bot.decide("received", len(received))
+            bot.observe("received", len(received))
             return received
-        waited += await bot.think(opts.poll)
+        waited += await bot.poll_wait(min(opts.poll(bot.timing) * 2**polls, max(opts.poll_max, 0.0)))
+        polls = min(polls + 1, 30)
 
 
 async def retell_and_pass_on(bot: Bot, opts: ParticipantOptions, node: dict[str, Any]) -> None:
@@ -76,7 +89,7 @@ async def retell_and_pass_on(bot: Bot, opts: ParticipantOptions, node: dict[str,
     node_id = int(node["id"])
     received = await receive(bot, opts, node_id)
     await bot.think(opts.think)
-    contents = bot.decide("contents", opts.respond(bot, sorted(received, key=lambda i: i["id"])))
+    contents = bot.observe("contents", opts.respond(bot, sorted(received, key=lambda i: i["id"])))
     await bot.dallinger.create_info(node_id, contents)
     await bot.dallinger.transmit(node_id)
 
@@ -99,7 +112,8 @@ class ParticipantOptions:
         story: the first story of a chain for the default ``respond``.
         wait_for_infos: when the node has a parent, how long (seconds) to keep polling
             for its transmissions before writing anyway (a real page waits too).
-        poll: the pause between polls.
+        poll: the first pause between polls (:meth:`~simlab.engine.Bot.poll_wait`: not a decision).
+        poll_max: the longest pause; each empty poll doubles the pause up to it.
         on_node: what to do with each node (default :func:`retell_and_pass_on`; a
             group study passes its own exchange).
     """
@@ -116,6 +130,7 @@ class ParticipantOptions:
     story: str = DEFAULT_STORY
     wait_for_infos: float = 30.0
     poll: WaitTime = constant(0.5)
+    poll_max: float = 2.0
     on_node: OnNode = retell_and_pass_on
 
     @classmethod
@@ -151,7 +166,7 @@ async def sign_up(bot: Bot, opts: ParticipantOptions) -> int:
     """``POST /participant/...`` with fresh seeded worker and assignment ids; return the participant id."""
     tag = f"{bot.id}x{bot.random.getrandbits(32):08x}"
     me = await bot.dallinger.create_participant(f"W{tag}", opts.hit_id, f"A{tag}", opts.mode, recruiter=opts.recruiter)
-    return bot.decide("participant", int(me["id"]))
+    return bot.observe("participant", int(me["id"]))
 
 
 async def play(bot: Bot, opts: ParticipantOptions, pid: int, plan: Plan) -> None:
@@ -168,9 +183,9 @@ async def play(bot: Bot, opts: ParticipantOptions, pid: int, plan: Plan) -> None
         try:
             node = await d.create_node(pid)
         except NoNetworkAvailable:
-            bot.decide("no_network", True)
+            bot.observe("no_network", True)
             break
-        bot.decide("node", int(node["id"]))
+        bot.observe("node", int(node["id"]))
         if plan.drop_at == "after_node":
             return
         await opts.on_node(bot, opts, node)

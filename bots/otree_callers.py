@@ -114,7 +114,7 @@ class Experimenter(Bot):
             opts["config"], opts["num_participants"], modified_session_config_fields=opts["modified"],
             room_name=opts["room"], label=opts["label"],
         )
-        self.code: str = self.decide("session", str(created["code"]))
+        self.code: str = self.observe("session", str(created["code"]))
         await self.think(opts["first_after"])
 
     @task
@@ -152,11 +152,11 @@ class ResultsReader(Bot):
         self.done += 1
         code = self.opts["session"] or await current_session_code(self.otree, self.opts["room"])
         if code is None:
-            self.decide("read", None)
+            self.observe("read", None)
             return
         self.last = await self.otree.get_session(
             code, participant_vars=list(self.opts["participant_vars"]), session_vars=list(self.opts["session_vars"])
         )
         arrived = [p for p in self.last["participants"] if p.get("label")]
         with_vars = sum(all(v in p for v in self.opts["participant_vars"]) for p in arrived)
-        self.decide("read", {"arrived": len(arrived), "with_vars": with_vars})
+        self.observe("read", {"arrived": len(arrived), "with_vars": with_vars})

@@ -15,7 +15,7 @@ completion), so both ways in share one protocol.
 
 Options (``Population(options=...)``): ``room`` (required), ``labels`` (bot number
 ``i`` of the population takes ``labels[i]``), ``wait_for_session`` and
-``session_poll``; every other key is a :class:`~bots.dallinger_participant.ParticipantOptions` field.
+``session_poll``; every other key is a :class:`~simlab.bots.dallinger_participant.ParticipantOptions` field.
 
 Example::
 
@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from bots.dallinger_participant import ParticipantOptions, Plan, play
+from simlab.bots.dallinger_participant import ParticipantOptions, Plan, play
 from simlab.engine import ApiError, Bot, WaitTime, constant
 
 #: Redirects followed at most (a loop must not keep a bot busy forever).
@@ -115,7 +115,7 @@ async def arrive(bot: Bot, room: RoomOptions, label: str) -> Arrival:
         if url.path.startswith("/room/"):  # the waiting page: no session in the room yet
             if waited >= room.wait_for_session:
                 raise RoomTimeout(f"room {room.room!r} had no session after {waited:g} s")
-            waited += await bot.think(room.session_poll)
+            waited += await bot.poll_wait(room.session_poll)
             continue
         pid = url.params.get("participant_id")
         if pid is None:
@@ -129,5 +129,5 @@ async def room_participant(bot: Bot) -> None:
     plan = Plan.draw(bot, opts)
     label = room.label_for(bot)
     arrival = await arrive(bot, room, label)
-    bot.decide("arrived", {"label": label, "participant_id": arrival.participant_id, "code": arrival.participant_code})
+    bot.observe("arrived", {"label": label, "participant_id": arrival.participant_id, "code": arrival.participant_code})
     await play(bot, opts, arrival.participant_id, plan)

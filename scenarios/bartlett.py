@@ -1,6 +1,7 @@
 """A transmission-chain study in the style of Bartlett (1932), rehearsed with bots.
 
-Run it with ``simlab scenario run scenarios/bartlett.py --report report/``.
+Run it with ``simlab scenario run bartlett --report report/``
+(18 participants; ``--participants N`` makes each chain N / 3 long).
 Three Chains each start at a source holding the opening of "The War of the Ghosts".
 Each participant joins the shortest chain, reads the story its parent passed on,
 writes a retelling (dropping or swapping a word now and then) and passes it on,
@@ -14,12 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bots.dallinger_participant import participant
+from simlab.bots.dallinger_participant import participant
 from simlab import Chain, Experiment, Source
 from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 
 CHAINS = 3
-#: Participants per chain (the source is one more node).
+#: Participants per chain by default (the source is one more node).
 LENGTH = 6
 
 STORY = (
@@ -46,9 +47,11 @@ class BartlettExperiment(Experiment):
     """
 
     experiment_repeats = CHAINS
+    #: Participants per chain; :func:`build` sizes it for the population.
+    length = LENGTH
 
     def create_network(self) -> Chain:
-        return Chain(max_size=LENGTH + 1)
+        return Chain(max_size=self.length + 1)
 
     def setup(self) -> None:
         fresh = not self.networks()
@@ -78,11 +81,11 @@ def _chains(ctx: CheckContext) -> dict[int, list[Any]]:
 def every_chain_has_its_length(ctx: CheckContext) -> CheckResult:
     """Each chain is a line from its source, and the participants are spread evenly.
 
-    With the scenario's own participant count that is "every chain has LENGTH nodes".
+    With a population of CHAINS * length that is "every chain has length nodes".
     """
     chains = _chains(ctx)
     people = len(ctx.snapshot.participants)
-    expected = sorted(min(LENGTH, people // CHAINS + (i < people % CHAINS)) for i in range(CHAINS))
+    expected = sorted(people // CHAINS + (i < people % CHAINS) for i in range(CHAINS))
     sizes, problems = [], []
     for net_id, nodes in chains.items():
         people_nodes = [n for n in nodes if n.participant_id is not None]
@@ -138,23 +141,34 @@ def every_participant_approved(ctx: CheckContext) -> tuple[bool, str]:
     return statuses["approved"] == n == ctx.engine.started, f"{n} participants for {ctx.engine.started} bots: {dict(statuses)}"
 
 
-scenario = Scenario(
-    name="bartlett",
-    description=(
-        f"{CHAINS} transmission chains of {LENGTH} participants retelling 'The War of the Ghosts' "
-        "(Bartlett, 1932): each retelling derives from its parent's, all participants approved."
-    ),
-    experiment=BartlettExperiment,
-    populations=[
-        Population(
-            participant,
-            count=CHAINS * LENGTH,
-            rate=3.0,
-            options={"think": between(1.0, 4.0), "read": between(0.5, 2.0), "poll": constant(0.5), "wait_for_infos": 120.0},
-        )
-    ],
-    limits=Limits(duration=600),
-    thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
-    checks=[every_chain_has_its_length, each_info_derives_from_its_parents, nothing_left_pending, every_participant_approved],
-    seed=1932,
-)
+def build(participants: int = CHAINS * LENGTH) -> Scenario:
+    """The scenario for ``participants`` bots: chains long enough to hold them all."""
+    length = max(1, -(-participants // CHAINS))
+    return Scenario(
+        name="bartlett",
+        description=(
+            f"{CHAINS} transmission chains of up to {length} participants retelling 'The War of the Ghosts' "
+            "(Bartlett, 1932): each retelling derives from its parent's, all participants approved."
+        ),
+        experiment=type("BartlettExperiment", (BartlettExperiment,), {"length": length}),
+        populations=[
+            Population(
+                participant,
+                count=participants,
+                rate=3.0,
+                # a newcomer waits for everyone ahead of it in its chain (< 6 s each: think and poll)
+                options={
+                    "think": between(1.0, 4.0), "read": between(0.5, 2.0), "poll": constant(0.5),
+                    "wait_for_infos": max(120.0, 6.0 * length),
+                },
+            )
+        ],
+        limits=Limits(duration=3600),
+        thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
+        checks=[every_chain_has_its_length, each_info_derives_from_its_parents, nothing_left_pending, every_participant_approved],
+        seed=1932,
+        resize=build,
+    )
+
+
+scenario = build()

@@ -1,7 +1,9 @@
 """A FullyConnected group study: small groups share estimates, rehearsed with bots.
 
-Run it with ``simlab scenario run scenarios/group_study.py --report report/``.
-Participants fill groups of four one at a time (four FullyConnected networks).
+Run it with ``simlab scenario run group_study --report report/``.
+Participants fill groups of four one at a time (four FullyConnected networks for
+the default 16 participants; ``--participants N`` makes N / 4 groups, the last
+one partial when N is not a multiple of four).
 Each writes an estimate (how many beans in a jar?) and transmits it to all its
 neighbours; as later members join it sends its estimate on to them
 (``transmit`` with explicit ``what``/``to_whom``), and it stays until it has heard
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from bots.dallinger_participant import ParticipantOptions, participant
+from simlab.bots.dallinger_participant import ParticipantOptions, participant
 from simlab import Experiment, FullyConnected
 from simlab.engine import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 
@@ -27,7 +29,7 @@ GROUP_WAIT = 30.0
 class GroupExperiment(Experiment):
     """Groups of GROUP_SIZE, filled one after another as a waiting room would."""
 
-    experiment_repeats = GROUPS
+    experiment_repeats = GROUPS  # build() sets it for the population
 
     def create_network(self) -> FullyConnected:
         return FullyConnected(max_size=GROUP_SIZE)
@@ -60,8 +62,8 @@ async def share_with_group(bot: Bot, opts: ParticipantOptions, node: dict[str, A
         heard = {int(i["origin_id"]) for i in await d.get_received_infos(node_id)}
         if (len(others) >= group - 1 and others <= heard) or waited >= GROUP_WAIT:
             break
-        waited += await bot.think(opts.poll)
-    bot.decide("heard_from", len(heard))
+        waited += await bot.poll_wait(opts.poll)
+    bot.observe("heard_from", len(heard))
 
 
 def _groups(ctx: CheckContext) -> dict[int, list[Any]]:
@@ -71,11 +73,12 @@ def _groups(ctx: CheckContext) -> dict[int, list[Any]]:
 
 def groups_filled_in_order(ctx: CheckContext) -> CheckResult:
     """Groups fill one after another: full groups, then at most one partial, then empty ones."""
-    sizes = [len(nodes) for nodes in _groups(ctx).values()]
+    groups = _groups(ctx)
+    sizes = [len(nodes) for nodes in groups.values()]
     people = len(ctx.snapshot.participants)
-    full, rest = divmod(min(people, GROUPS * GROUP_SIZE), GROUP_SIZE)
+    full, rest = divmod(min(people, len(groups) * GROUP_SIZE), GROUP_SIZE)
     expected = [GROUP_SIZE] * full + ([rest] if rest else [])
-    expected += [0] * (GROUPS - len(expected))
+    expected += [0] * (len(groups) - len(expected))
     return CheckResult("groups_filled_in_order", sizes == expected, f"group sizes {sizes}, expected {expected}")
 
 
@@ -113,23 +116,30 @@ def every_participant_approved(ctx: CheckContext) -> tuple[bool, str]:
     return statuses["approved"] == n == ctx.engine.started, f"{n} participants for {ctx.engine.started} bots: {dict(statuses)}"
 
 
-scenario = Scenario(
-    name="group_study",
-    description=(
-        f"{GROUPS} FullyConnected groups of {GROUP_SIZE}: each member sends its estimate to every other member "
-        "and waits to hear from the whole group."
-    ),
-    experiment=GroupExperiment,
-    populations=[
-        Population(
-            participant,
-            count=GROUPS * GROUP_SIZE,
-            rate=2.0,
-            options={"think": between(1.0, 3.0), "read": between(0.5, 1.5), "poll": constant(1.0), "on_node": share_with_group},
-        )
-    ],
-    limits=Limits(duration=600),
-    thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
-    checks=[groups_filled_in_order, everyone_heard_everyone, nothing_left_pending, every_participant_approved],
-    seed=7,
-)
+def build(participants: int = GROUPS * GROUP_SIZE) -> Scenario:
+    """The scenario for ``participants`` bots: as many groups as they fill."""
+    groups = max(1, -(-participants // GROUP_SIZE))
+    return Scenario(
+        name="group_study",
+        description=(
+            f"{groups} FullyConnected groups of {GROUP_SIZE}: each member sends its estimate to every other member "
+            "and waits to hear from the whole group."
+        ),
+        experiment=type("GroupExperiment", (GroupExperiment,), {"experiment_repeats": groups}),
+        populations=[
+            Population(
+                participant,
+                count=participants,
+                rate=2.0,
+                options={"think": between(1.0, 3.0), "read": between(0.5, 1.5), "poll": constant(1.0), "on_node": share_with_group},
+            )
+        ],
+        limits=Limits(duration=3600),
+        thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
+        checks=[groups_filled_in_order, everyone_heard_everyone, nothing_left_pending, every_participant_approved],
+        seed=7,
+        resize=build,
+    )
+
+
+scenario = build()

@@ -1,7 +1,9 @@
 """An oTree room study fed by a survey webhook, rehearsed with bots.
 
-Run it with ``simlab scenario run scenarios/otree_room.py --report report/``
-(at most 12 participants: one per label in ``otree_room_labels.txt``).
+Run it with ``simlab scenario run otree_room --report report/``.  Up to 12
+participants take the labels of ``otree_room_labels.txt``; with ``--participants N``
+above that, the room has no label file (oTree then accepts any label) and the
+bots take the labels ``P0001`` ... ``PN``.
 
 The study file's oTree side is a session config and a room ``lab`` with a label
 file; its Dallinger side is two chains, "social" and "solo".  During the run:
@@ -25,8 +27,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook, current_session_code
-from bots.otree_room import room_participant
+from simlab.bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook, current_session_code
+from simlab.bots.otree_room import room_participant
 from simlab import Chain, Experiment
 from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 
@@ -35,24 +37,31 @@ LABEL_FILE = Path(__file__).with_name("otree_room_labels.txt")
 LABELS = LABEL_FILE.read_text(encoding="utf-8").split()
 SESSION_VARS = [{"phase": "main", "bonus_per_point": 0.05}, {"phase": "closing"}]
 
-#: The study settings, written as in an oTree settings.py.
-STUDY = {
-    "SESSION_CONFIG_DEFAULTS": {"real_world_currency_per_point": 0.01, "participation_fee": 2.0},
-    "SESSION_CONFIGS": [
-        {"name": "chains", "display_name": "Transmission chains by treatment", "app_sequence": ["chain"], "num_demo_participants": 2},
-    ],
-    "ROOMS": [{"name": ROOM, "display_name": "Behavioural lab", "participant_label_file": str(LABEL_FILE)}],
-    "REAL_WORLD_CURRENCY_CODE": "EUR",
-}
+
+def study(label_file: Path | None) -> dict[str, Any]:
+    """The study settings, written as in an oTree settings.py."""
+    room: dict[str, Any] = {"name": ROOM, "display_name": "Behavioural lab"}
+    if label_file is not None:
+        room["participant_label_file"] = str(label_file)
+    return {
+        "SESSION_CONFIG_DEFAULTS": {"real_world_currency_per_point": 0.01, "participation_fee": 2.0},
+        "SESSION_CONFIGS": [
+            {"name": "chains", "display_name": "Transmission chains by treatment", "app_sequence": ["chain"], "num_demo_participants": 2},
+        ],
+        "ROOMS": [room],
+        "REAL_WORLD_CURRENCY_CODE": "EUR",
+    }
 
 
 class RoomStudyExperiment(Experiment):
     """Two chains; the webhook's ``treatment`` var decides which one a participant joins."""
 
     experiment_repeats = 2
+    #: Room for every participant in either chain; :func:`build` sets it.
+    participants = len(LABELS)
 
     def create_network(self) -> Chain:
-        return Chain(max_size=len(LABELS))
+        return Chain(max_size=max(self.participants, 1))
 
     def get_network_for_participant(self, participant: Any) -> Any:
         social, solo = sorted(self.networks(role="experiment"), key=lambda net: net.id)
@@ -82,7 +91,7 @@ def _posted(ctx: CheckContext) -> dict[str, dict[str, Any]]:
 
 
 def _arrived(ctx: CheckContext) -> int:
-    return sum(1 for log in ctx.decisions.values() for k, _ in log if k == "arrived")
+    return sum(1 for log in ctx.observations.values() for k, _ in log if k == "arrived")
 
 
 async def _session(ctx: CheckContext) -> dict[str, Any]:
@@ -136,37 +145,53 @@ async def every_room_participant_approved(ctx: CheckContext) -> tuple[bool, str]
     return ok, f"{len(arrived)} arrived; Dallinger statuses {sorted(set(statuses))}"
 
 
-scenario = Scenario(
-    name="otree_room",
-    description=(
-        "An oTree room fed by a survey webhook: vars posted by label before arrival steer the "
-        "Dallinger experiment's hooks; an experimenter creates the session and posts session vars mid-run."
-    ),
-    experiment=RoomStudyExperiment,
-    study=STUDY,
-    settings={"otree_auth_level": "STUDY", "otree_rest_key": "rehearsal-key"},
-    populations=[
-        Population(
-            room_participant,
-            count=len(LABELS),
-            rate=2.0,
-            start=1.0,
-            options={"room": ROOM, "labels": LABELS, "think": between(1.0, 3.0), "poll": constant(0.5), "wait_for_infos": 60.0},
-        )
-    ],
-    callers=[
-        Population(SurveyWebhook, 1, name="survey_webhook", options={"room": ROOM, "labels": LABELS}),
-        Population(
-            Experimenter, 1, name="experimenter", start=0.5,
-            options={"config": "chains", "num_participants": len(LABELS), "room": ROOM, "session_vars": SESSION_VARS, "first_after": 4.0},
+def build(participants: int = len(LABELS)) -> Scenario:
+    """The scenario for ``participants`` room participants (one label each)."""
+    if participants <= len(LABELS):
+        labels, label_file = LABELS[:participants], LABEL_FILE
+    else:
+        labels, label_file = [f"P{i:04d}" for i in range(1, participants + 1)], None
+    return Scenario(
+        name="otree_room",
+        description=(
+            f"An oTree room of {participants} participants fed by a survey webhook: vars posted by label before arrival "
+            "steer the Dallinger experiment's hooks; an experimenter creates the session and posts session vars mid-run."
         ),
-        Population(
-            ResultsReader, 1, name="results_reader", start=2.0,
-            options={"room": ROOM, "participant_vars": ["treatment", "age"], "session_vars": ["phase"], "reads": 4},
-        ),
-    ],
-    limits=Limits(duration=600),
-    thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
-    checks=[webhook_vars_reached_every_participant, hooks_saw_the_vars, session_vars_posted_mid_run, every_room_participant_approved],
-    seed=3,
-)
+        experiment=type("RoomStudyExperiment", (RoomStudyExperiment,), {"participants": participants}),
+        study=study(label_file),
+        settings={"otree_auth_level": "STUDY", "otree_rest_key": "rehearsal-key"},
+        populations=[
+            Population(
+                room_participant,
+                count=participants,
+                rate=2.0,
+                start=1.0,
+                options={
+                    "room": ROOM, "labels": labels, "think": between(1.0, 3.0), "poll": constant(0.5),
+                    "wait_for_infos": max(60.0, 5.0 * participants),  # everyone ahead in its chain, < 5 s each
+                },
+            )
+        ],
+        callers=[
+            Population(SurveyWebhook, 1, name="survey_webhook", options={"room": ROOM, "labels": labels}),
+            Population(
+                Experimenter, 1, name="experimenter", start=0.5,
+                options={
+                    "config": "chains", "num_participants": max(participants, 1), "room": ROOM,
+                    "session_vars": SESSION_VARS, "first_after": 4.0,
+                },
+            ),
+            Population(
+                ResultsReader, 1, name="results_reader", start=2.0,
+                options={"room": ROOM, "participant_vars": ["treatment", "age"], "session_vars": ["phase"], "reads": 4},
+            ),
+        ],
+        limits=Limits(duration=3600),
+        thresholds=Thresholds(max_error_rate=0.0, max_p99={"*": 0.5}, max_failed_bots=0),
+        checks=[webhook_vars_reached_every_participant, hooks_saw_the_vars, session_vars_posted_mid_run, every_room_participant_approved],
+        seed=3,
+        resize=build,
+    )
+
+
+scenario = build()

@@ -1,6 +1,6 @@
 """Transmit load: a network of nodes hammering ``POST /node/<id>/transmit``.
 
-Run it with ``simlab scenario run scenarios/transmit_load.py --report report/``;
+Run it with ``simlab scenario run transmit_load --report report/``;
 for the benchmark, against a served experiment and in real time:
 ``simlab scenario run scenarios/transmit_load.py --clock real`` (in-process) or
 ``--url http://127.0.0.1:5000`` (with ``simlab serve`` running this experiment).
@@ -15,7 +15,7 @@ the server holds with what the bots were told.
 
 from __future__ import annotations
 
-from bots.dallinger_participant import ParticipantOptions, sign_up
+from simlab.bots.dallinger_participant import ParticipantOptions, sign_up
 from simlab import Experiment, FullyConnected
 from simlab.engine import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, task
 
@@ -107,16 +107,22 @@ def most_were_received(ctx: CheckContext) -> tuple[bool, str]:
     return statuses.get("received", 0) * 2 >= total, f"transmissions by status: {statuses}"
 
 
-scenario = Scenario(
-    name="transmit_load",
-    description=(
-        f"{NODES} nodes in one FullyConnected network transmitting to each other (explicit what/to_whom) "
-        f"and reading their transmissions for {DURATION:g} s."
-    ),
-    experiment=LoadExperiment,
-    populations=[Population(Transmitter, count=NODES, rate=10.0)],
-    limits=Limits(duration=DURATION),
-    thresholds=Thresholds(max_error_rate=0.0, max_p99={TRANSMIT: 0.1, "*": 0.5}, max_failed_bots=0),
-    checks=[every_transmit_landed, transmissions_follow_vectors, most_were_received],
-    seed=5,
-)
+def build(participants: int = NODES) -> Scenario:
+    """The scenario for ``participants`` transmitting nodes."""
+    return Scenario(
+        name="transmit_load",
+        description=(
+            f"{participants} nodes in one FullyConnected network transmitting to each other (explicit what/to_whom) "
+            f"and reading their transmissions for {DURATION:g} s."
+        ),
+        experiment=LoadExperiment,
+        populations=[Population(Transmitter, count=participants, rate=10.0)],
+        limits=Limits(duration=DURATION),
+        thresholds=Thresholds(max_error_rate=0.0, max_p99={TRANSMIT: 0.1, "*": 0.5}, max_failed_bots=0),
+        checks=[every_transmit_landed, transmissions_follow_vectors, most_were_received],
+        seed=5,
+        resize=build,
+    )
+
+
+scenario = build()

@@ -10,7 +10,7 @@ import pytest
 from simlab.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.py"))
+SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.py") if not p.name.startswith("_"))
 
 
 def test_every_scenario_is_covered() -> None:

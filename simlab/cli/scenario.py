@@ -1,4 +1,8 @@
-"""``simlab scenario run SCENARIO``: run a scenario script with bots and report.
+"""``simlab scenario run|list|new``: run a scenario script with bots and report.
+
+``run`` takes a path or the name of an example shipped with the package
+(``simlab scenario run quickstart``); ``list`` shows those examples; ``new NAME``
+writes a commented starting scenario that runs and passes as written.
 
 Exit status: 0 when every check and threshold passed, 1 when one failed, 2 when the
 command line, the scenario file or the run itself was broken (with ``--workers`` or
@@ -8,20 +12,30 @@ command line, the scenario file or the run itself was broken (with ``--workers``
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from rich.console import Console
 
+from ..engine.http import ApiError
 from ..engine.loader import LoadError, load_scenario
+from ..engine.report import RunReport, failure_lines
 from ..engine.runner import RunOptions, run_scenario
 from ..engine.scenario import Scenario
+from . import scenario_files
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="simlab scenario", description="Run scenario scripts (experiment + bots + checks).")
+    parser = argparse.ArgumentParser(
+        prog="simlab scenario", description="Run scenario scripts (experiment + bots + checks).", allow_abbrev=False
+    )
     sub = parser.add_subparsers(dest="action", required=True)
-    run = sub.add_parser("run", help="run one scenario and report")
-    run.add_argument("scenario", help="path to a scenarios/*.py file")
+    sub.add_parser("list", help="list the example scenarios shipped with simlab", allow_abbrev=False)
+    new = sub.add_parser("new", help="write a commented starting scenario NAME.py", allow_abbrev=False)
+    new.add_argument("name", help="scenario name (a Python identifier); writes NAME.py")
+    new.add_argument("--dir", type=Path, default=Path("."), help="folder to write it in (default: the current one)")
+    run = sub.add_parser("run", help="run one scenario and report", allow_abbrev=False)
+    run.add_argument("scenario", help="a scenario file, or the name of a shipped example (see 'simlab scenario list')")
     run.add_argument("--participants", "-n", type=int, help="rescale the participant populations to N bots")
     run.add_argument("--seed", "-s", type=int, help="run seed (default: the scenario's)")
     run.add_argument("--url", help="run against this server instead of in-process (e.g. http://127.0.0.1:5000)")
@@ -43,14 +57,27 @@ def main(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on errors
         return int(exc.code or 0)
-    console = Console(stderr=True)
+    console = make_console()
+    if args.action == "list":
+        return _list()
+    if args.action == "new":
+        return _new(args, console)
+    path = scenario_files.resolve(args.scenario)
+    if path is None:
+        names = ", ".join(scenario_files.examples()) or "none"
+        console.print(f"simlab scenario: no scenario file {args.scenario!r} and no shipped example of that name (examples: {names})")
+        return 2
+    args.scenario = str(path)
     if args.participants is not None and args.participants < 0:
         console.print(f"simlab scenario: --participants must be >= 0, got {args.participants}")
         return 2
     try:
         scenario = load_scenario(args.scenario)
     except (LoadError, ImportError, SyntaxError) as exc:
-        console.print(f"simlab scenario: cannot load {args.scenario}: {exc}")
+        console.print(f"simlab scenario: cannot load {args.scenario}: {exc}", markup=False)
+        return 2
+    except Exception as exc:  # the scenario file itself raised while importing
+        console.print(f"simlab scenario: cannot load {args.scenario}: {type(exc).__name__}: {exc}", markup=False)
         return 2
     options = RunOptions(
         seed=args.seed,
@@ -70,13 +97,51 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         console.print(f"simlab scenario: {exc}")
         return 2
-    report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+    try:
+        report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+    except ApiError as exc:  # e.g. no server at --url: POST /launch got no answer
+        console.print(f"simlab scenario: {exc}", markup=False)
+        return 2
+    _verdict(console, report, args.report)
+    return 0 if report.passed else 1
+
+
+def make_console() -> Console:
+    """A console on stderr: rich on a terminal; plain, unwrapped lines otherwise (logs, pipes, CI)."""
+    if sys.stderr.isatty():
+        return Console(stderr=True)
+    return Console(stderr=True, width=240, soft_wrap=True, no_color=True, highlight=False)
+
+
+def _verdict(console: Console, report: RunReport, report_dir: Path | None, extra: str = "") -> None:
+    """Print why a run failed (also with --quiet), then the one-line verdict."""
+    for line in failure_lines(report.to_dict()):
+        style = "red" if line.startswith(("check", "threshold")) else "yellow"
+        console.print(f"[{style}]{line}[/]", highlight=False, markup=True) if console.is_terminal else console.print(line, markup=False)
     verdict = "[green]PASSED[/]" if report.passed else "[red]FAILED[/]"
     data_digest = report.snapshot.digest() if report.snapshot else "not read"
-    console.print(f"{scenario.name}: {verdict} · seed {report.seed} · final state {data_digest}")
-    if args.report is not None:
-        console.print(f"report: {args.report / 'report.html'}")
-    return 0 if report.passed else 1
+    console.print(f"{report.scenario}: {verdict} · seed {report.seed}{extra} · final state {data_digest}", highlight=False)
+    if report_dir is not None:
+        console.print(f"report: {report_dir / 'report.html'}", highlight=False)
+
+
+def _list() -> int:
+    examples = scenario_files.examples()
+    width = max((len(n) for n in examples), default=0)
+    for name, path in examples.items():
+        print(f"{name:<{width}}  {scenario_files.summary(path)}")
+    print(f"\nrun one with: simlab scenario run NAME   (files in {next(iter(examples.values())).parent if examples else '-'})")
+    return 0
+
+
+def _new(args: argparse.Namespace, console: Console) -> int:
+    try:
+        path = scenario_files.new_scenario(args.name, args.dir)
+    except (ValueError, FileExistsError) as exc:
+        console.print(f"simlab scenario: {exc}", markup=False)
+        return 2
+    print(f"wrote {path}\nrun it with: simlab scenario run {path}")
+    return 0
 
 
 def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunOptions, console: Console) -> int:
@@ -98,13 +163,8 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
         return 2
     report = outcome.report
     for fault in outcome.faults:
-        console.print(f"[red]simlab scenario: {fault}[/]", highlight=False)
-    verdict = "[green]PASSED[/]" if report.passed else "[red]FAILED[/]"
-    data_digest = report.snapshot.digest() if report.snapshot else "not read"
-    shards = len(report.extra["shards"])
-    console.print(f"{scenario.name}: {verdict} · seed {report.seed} · {shards} shards · final state {data_digest}")
-    if args.report is not None:
-        console.print(f"report: {args.report / 'report.html'}")
+        console.print(f"simlab scenario: {fault}", highlight=False, markup=False)
+    _verdict(console, report, args.report, f" · {len(report.extra['shards'])} shards")
     if outcome.interrupted:
         return 130
     if outcome.faults:

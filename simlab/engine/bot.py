@@ -10,8 +10,17 @@ Every bot gets: ``id``, ``index`` (its position in its population, from 0),
 ``population``, ``random`` (its seeded ``random.Random``;
 draw every decision from it), ``persona`` (seeded Faker identity), ``dallinger`` and
 ``otree`` (API clients), ``http`` (the raw httpx client) and ``options`` (the
-population's keyword options).  Bots record decisions with :meth:`Bot.decide` so a
-run's decision log can be compared across runs with the same seed.
+population's keyword options).
+
+Two logs per bot.  *Decisions* (:meth:`Bot.decide`, :meth:`Bot.choice`,
+:meth:`Bot.chance`, :meth:`Bot.think`) are what the seed chose; the report's
+decision digests cover them only, so the same seed gives the same digests in
+process and over real sockets alike.  *Observations* (:meth:`Bot.observe`,
+:meth:`Bot.poll_wait`) are what the server answered (ids, counts, contents built
+from what was received) and how often the bot had to poll; they are written to
+``decisions.jsonl`` beside the decisions but never digested, because over a real
+socket they depend on timing.  Poll waits draw from a generator of their own, so
+the number of polls never shifts the decision stream.
 
 Example::
 
@@ -105,7 +114,12 @@ class Bot:
         self.dallinger = dallinger
         self.otree = otree
         self.options: Mapping[str, Any] = dict(options or {})
+        #: Seeded choices (digested in the report).
         self.decisions: list[tuple[str, object]] = []
+        #: What the server answered and poll waits (logged, not digested).
+        self.observations: list[tuple[str, object]] = []
+        #: Draws poll waits, apart from ``random`` (seeded from it once, at creation).
+        self.timing = random.Random(rng.getrandbits(64))
 
     @property
     def persona(self) -> Persona:
@@ -116,8 +130,17 @@ class Bot:
 
     # -- decisions -------------------------------------------------------------------
     def decide(self, label: str, value: T) -> T:
-        """Record a decision in the bot's log and return ``value`` unchanged."""
+        """Record a seeded decision in the bot's log and return ``value`` unchanged.
+
+        Record here only what the bot's generator chose; what the server answered
+        goes to :meth:`observe`.
+        """
         self.decisions.append((label, value))
+        return value
+
+    def observe(self, label: str, value: T) -> T:
+        """Record what the server answered (an id, a count, ...) and return ``value`` unchanged."""
+        self.observations.append((label, value))
         return value
 
     def chance(self, label: str, p: float) -> bool:
@@ -125,8 +148,14 @@ class Bot:
         return self.decide(label, self.random.random() < p)
 
     def choice(self, label: str, items: Sequence[T]) -> T:
-        """Pick one of ``items`` with the bot's generator and log it."""
-        return self.decide(label, self.random.choice(items))
+        """Pick one of ``items`` with the bot's generator and log it.
+
+        Always one draw, whatever ``len(items)``: a list that came from the server
+        (and may differ in length between runs) never shifts the later draws.
+        """
+        if not items:
+            raise IndexError("cannot choose from an empty sequence")
+        return self.decide(label, items[int(self.random.random() * len(items))])
 
     async def think(self, wait: WaitTime | float | None = None) -> float:
         """Sleep a think time (``wait``, else the class ``wait_time``); return it."""
@@ -137,6 +166,22 @@ class Bot:
         else:
             seconds = wait(self.random)
         self.decide("think", round(seconds, 6))
+        await trio.sleep(seconds)
+        return seconds
+
+    async def poll_wait(self, wait: WaitTime | float | None = None) -> float:
+        """Sleep between two polls of the server (``wait``, else ``wait_time``); return it.
+
+        How many polls a bot makes depends on the server's timing, so the wait is an
+        observation, drawn from :attr:`timing`: it never shifts the seeded decisions.
+        """
+        if wait is None:
+            seconds = type(self).wait_time(self.timing)
+        elif isinstance(wait, (int, float)):
+            seconds = float(wait)
+        else:
+            seconds = wait(self.timing)
+        self.observe("poll_wait", round(seconds, 6))
         await trio.sleep(seconds)
         return seconds
 

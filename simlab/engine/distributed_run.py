@@ -228,18 +228,20 @@ async def _launch(url: str, options: RunOptions, seed: int) -> None:
 
 
 async def _final(
-    url: str, options: RunOptions, seed: int, scenario: Scenario, states: Sequence[ShardState], decisions: dict[int, Any]
+    url: str, options: RunOptions, seed: int, scenario: Scenario, states: Sequence[ShardState], decisions: dict[int, Any],
+    observations: dict[int, Any],
 ) -> tuple[Snapshot | None, list[CheckResult]]:
     """Read the final state and run the scenario's checks, once, after every shard ended (bounded: 120 s)."""
     try:
         with trio.fail_after(120):
-            return await _read_and_check(url, options, seed, scenario, states, decisions)
+            return await _read_and_check(url, options, seed, scenario, states, decisions, observations)
     except Exception as exc:  # a dead server must still leave a report of what the shards did
         return None, [CheckResult("final_state", False, f"reading the final state failed: {type(exc).__name__}: {exc}")]
 
 
 async def _read_and_check(
-    url: str, options: RunOptions, seed: int, scenario: Scenario, states: Sequence[ShardState], decisions: dict[int, Any]
+    url: str, options: RunOptions, seed: int, scenario: Scenario, states: Sequence[ShardState], decisions: dict[int, Any],
+    observations: dict[int, Any],
 ) -> tuple[Snapshot | None, list[CheckResult]]:
     source = ClientSource(Target.remote(url), shared=True)
     side_events = Events()
@@ -253,6 +255,7 @@ async def _read_and_check(
             stats=merged_stats(states),
             engine=merged_engine(states),
             decisions=decisions,
+            observations=observations,
         )
         return snapshot, [await run_check(fn, ctx) for fn in scenario.checks]
 
@@ -309,10 +312,12 @@ def run_distributed(
         monitor.run(console, options.progress)
         run_seconds = time.time() - monitor.started_at if monitor.started_at else 0.0
         decisions: dict[int, Any] = {}
+        observations: dict[int, Any] = {}
         for s in states:
             if s.result is not None:
                 decisions.update(s.result.decisions)
-        snapshot, checks = trio.run(functools.partial(_final, url, options, seed, scenario, states, decisions))
+                observations.update(s.result.observations)
+        snapshot, checks = trio.run(functools.partial(_final, url, options, seed, scenario, states, decisions, observations))
     stats = merged_stats(states)
     faults = _fault_lines(states)
     thresholds = scenario.thresholds.evaluate(stats)
@@ -323,7 +328,7 @@ def run_distributed(
                   distributed={"shards": n, "scheduler": dist.scheduler or f"LocalCluster({n} workers)", "interval": dist.interval})
     report = RunReport(
         scenario=scenario.name, seed=seed, config=config, stats=stats, checks=checks, thresholds=thresholds, snapshot=snapshot,
-        decisions=decisions, duration={"run": run_seconds, "real": time.perf_counter() - real0}, description=scenario.description,
+        decisions=decisions, observations=observations, duration={"run": run_seconds, "real": time.perf_counter() - real0}, description=scenario.description,
         extra={"shards": [s.row() for s in states], "interrupted": monitor.interrupted},
     )
     if options.progress:

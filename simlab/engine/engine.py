@@ -120,6 +120,8 @@ class Engine:
         self.classes = [pop.bot_class() for pop in self.populations]
         #: bot id -> that bot's decision log, filled as bots end.
         self.decisions: dict[int, list[tuple[str, object]]] = {}
+        #: bot id -> what that bot observed (server answers, poll waits), not digested.
+        self.observations: dict[int, list[tuple[str, object]]] = {}
         self.origin: float | None = None
         self._started = self._finished = self._failed = self._stopped = 0
         self._scope: trio.CancelScope | None = None
@@ -190,6 +192,7 @@ class Engine:
             self._count(outcome)
             if bot is not None:
                 self.decisions[arrival.bot] = bot.decisions
+                self.observations[arrival.bot] = bot.observations
             self.events.bot_stopped.fire(BotEvent(arrival.bot, label, trio.current_time(), outcome, error))
 
     def _count(self, outcome: str) -> None:

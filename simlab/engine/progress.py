@@ -49,11 +49,13 @@ class Progress:
         now = trio.current_time()
         self._window.append((now, self.stats.total.count))
         (t0, c0), (t1, c1) = self._window[0], self._window[-1]
-        rate = (c1 - c0) / (t1 - t0) if t1 > t0 else 0.0
         e = self.engine.statistics()
         total = self.stats.total
         pct = total.latency.percentiles((50.0, 99.0))
         origin = self.engine.origin if self.engine.origin is not None else now
+        if t1 <= t0:  # one frame only (not a terminal): the whole run's rate
+            t0, c0 = origin, 0
+        rate = (c1 - c0) / (t1 - t0) if t1 > t0 else 0.0
         table = Table(title=None, box=None, show_header=True, header_style="bold")
         for col in ("time", "bots active", "finished", "failed", "stopped", "planned", "requests", "req/s", "errors", "p50 ms", "p99 ms"):
             table.add_column(col, justify="right")
@@ -65,7 +67,17 @@ class Progress:
         return table
 
     async def run(self, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """Redraw until cancelled; the last frame stays on screen."""
+        """Redraw until cancelled; the last frame stays on screen.
+
+        Not on a terminal (a log, a pipe, CI) nothing is redrawn: the last frame is
+        printed once, as plain lines.
+        """
+        if not self.console.is_terminal:
+            task_status.started()
+            try:
+                await trio.sleep_forever()
+            finally:
+                self.console.print(self.render())
         with Live(self.render(), console=self.console, auto_refresh=False, transient=False) as live:
             task_status.started()
             try:

@@ -3,7 +3,8 @@
 ``report.json`` holds the seed, the configuration, per-route counts, errors and
 percentiles, bot outcomes, the timeline, check and threshold results, and
 ``final_state_digest``.  The report folder also gets ``final_state.json`` (the
-snapshot the digest hashes) and ``decisions.jsonl`` (each bot's decision log), so
+snapshot the digest hashes) and ``decisions.jsonl`` (each bot's decisions and
+observations), so
 two runs can be diffed, not only compared.
 """
 
@@ -24,12 +25,32 @@ from .stats import RunStats
 
 
 def decisions_digest(decisions: Mapping[int, list[tuple[str, object]]]) -> str:
-    """Return ``sha256:<hex>`` of every bot's decision log, in bot id order."""
+    """Return ``sha256:<hex>`` of every bot's decision log, in bot id order.
+
+    Decisions are the seeded choices only (observations are kept apart), so the
+    digest repeats for a seed over real sockets too.
+    """
     h = hashlib.sha256()
     for bot in sorted(decisions):
         h.update(json.dumps([bot, decisions[bot]], default=repr, separators=(",", ":")).encode())
         h.update(b"\n")
     return "sha256:" + h.hexdigest()
+
+
+def failure_lines(data: Mapping[str, Any]) -> list[str]:
+    """Why a run failed, as plain lines: failing checks and thresholds, top bot and request errors.
+
+    ``data`` is the content of ``report.json``.  Printed by the command (also with
+    ``--quiet``) and shown at the top of ``report.html``.
+    """
+    lines = [f"check failed: {r['name']}: {r['message']}" for r in data.get("checks", ()) if not r["passed"]]
+    lines += [f"threshold failed: {r['name']}: {r['message']}" for r in data.get("thresholds", ()) if not r["passed"]]
+    for message, count in (data.get("bots", {}).get("top_errors") or {}).items():
+        lines.append(f"bot error ({count}x): {message}")
+    for route in data.get("routes", ()):
+        for message, count in (route.get("top_errors") or {}).items():
+            lines.append(f"request error ({count}x) on {route['name']}: {message}")
+    return lines
 
 
 @dataclass
@@ -46,6 +67,7 @@ class RunReport:
     decisions: Mapping[int, list[tuple[str, object]]]
     duration: dict[str, float]
     description: str = ""
+    observations: Mapping[int, list[tuple[str, object]]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -91,5 +113,6 @@ class RunReport:
             (out / "final_state.json").write_text(json.dumps(self.snapshot.as_dict(), indent=1, default=str) + "\n", encoding="utf-8")
         with (out / "decisions.jsonl").open("w", encoding="utf-8") as fh:
             for bot in sorted(self.decisions):
-                fh.write(json.dumps({"bot": bot, "decisions": self.decisions[bot]}, default=repr) + "\n")
+                line = {"bot": bot, "decisions": self.decisions[bot], "observations": self.observations.get(bot, [])}
+                fh.write(json.dumps(line, default=repr) + "\n")
         return out

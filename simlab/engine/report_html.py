@@ -40,6 +40,25 @@ def _results(title: str, results: list[dict[str, Any]]) -> str:
     return f"<h2>{_e(title)}</h2><table><tr><th></th><th>name</th><th>message</th></tr>{rows}</table>"
 
 
+def _failures(data: dict[str, Any]) -> str:
+    """What went wrong, first: failing checks and thresholds, top bot and request errors with counts."""
+    from .report import failure_lines
+
+    lines = failure_lines(data)
+    if not lines:
+        return ""
+    items = "".join(f"<li><code>{_e(line)}</code></li>" for line in lines)
+    return f'<h2 class="fail">Why it failed</h2><ul>{items}</ul>' if not data["passed"] else f"<h2>Errors</h2><ul>{items}</ul>"
+
+
+def _bot_errors(data: dict[str, Any]) -> str:
+    errors = data["bots"].get("top_errors") or {}
+    if not errors:
+        return ""
+    rows = "".join(f"<tr><td class=num>{count}</td><td><code>{_e(message)}</code></td></tr>" for message, count in errors.items())
+    return f"<h2>Top bot errors</h2><table><tr><th>bots</th><th>error</th></tr>{rows}</table>"
+
+
 def _routes(data: dict[str, Any]) -> str:
     head = "<tr><th>route</th><th>count</th><th>errors</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>statuses</th></tr>"
     rows = "".join(
@@ -101,8 +120,10 @@ def render_html(data: dict[str, Any], stats: RunStats, snapshot: Snapshot | None
 decisions <code>{_e(data["decisions_digest"])}</code> · simlab {_e(data["simlab_version"])}</p>
 <p>bots: {bots["started"]} started, {bots["finished"]} finished, {bots["failed"]} failed, {bots["stopped"]} stopped ·
 duration {data["duration"].get("run", 0):.2f} s run time, {data["duration"].get("real", 0):.2f} s real</p>
+{_failures(data)}
 {_results("Checks", data["checks"])}
 {_results("Thresholds", data["thresholds"])}
+{_bot_errors(data)}
 <h2>Routes</h2>{_routes(data)}
 {_shards(data)}
 <h2>Latency</h2>{latency}{throughput}{hist}

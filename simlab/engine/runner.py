@@ -32,7 +32,8 @@ from .otree_client import OTreeClient
 from .progress import Progress, summary_tables
 from .report import RunReport
 from .retry import RetryPolicy
-from .scenario import CheckContext, Scenario, run_check
+from .http import ApiError
+from .scenario import CheckContext, CheckResult, Scenario, run_check
 from .seeds import derive_random
 from .snapshot import Snapshot, read_snapshot
 from .stats import RunStats
@@ -135,7 +136,11 @@ async def run_scenario_async(
             await engine.run()
             nursery.cancel_scope.cancel()
         run_seconds = trio.current_time() - t0
-        snapshot = await read_snapshot(side) if options.snapshot else None
+        unread: CheckResult | None = None
+        try:
+            snapshot = await read_snapshot(side) if options.snapshot else None
+        except ApiError as exc:  # a server gone at the end still leaves a report of the run
+            snapshot, unread = None, CheckResult("final_state", False, f"reading the final state failed: {exc}")
         ctx = CheckContext(
             dallinger=side,
             otree=OTreeClient(http, side_events, retry=options.retry, rest_key=options.otree_rest_key),
@@ -143,8 +148,9 @@ async def run_scenario_async(
             stats=stats,
             engine=engine.statistics(),
             decisions=engine.decisions,
+            observations=engine.observations,
         )
-        checks = [await run_check(fn, ctx) for fn in scenario.checks]
+        checks = [unread] if unread else [await run_check(fn, ctx) for fn in scenario.checks]
     thresholds = scenario.thresholds.evaluate(stats)
     report = RunReport(
         scenario=scenario.name,
@@ -155,6 +161,7 @@ async def run_scenario_async(
         thresholds=thresholds,
         snapshot=snapshot,
         decisions=engine.decisions,
+        observations=engine.observations,
         duration={"run": run_seconds, "real": time.perf_counter() - real0},
         description=scenario.description,
     )
@@ -168,6 +175,10 @@ def run_scenario(
 ) -> RunReport:
     """Run ``scenario`` in a fresh ``trio.run`` (virtual or real clock) and write its report."""
     seed = scenario.seed if options.seed is None else options.seed
+    if options.participants is not None:
+        # before the server is built: a scenario's experiment may be sized for its population
+        scenario = scenario.with_participants(options.participants)
+        options = replace(options, participants=None)
     target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
     if not options.url and options.otree_rest_key is None:
         # in-process, the callers know the key the scenario gave its own server

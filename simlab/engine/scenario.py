@@ -56,7 +56,8 @@ class CheckContext:
         snapshot: the final Dallinger state, already read (networks, nodes, participants).
         stats: the run's request stats.
         engine: the engine's bot counts.
-        decisions: each bot's decision log, by bot id.
+        decisions: each bot's seeded decisions, by bot id.
+        observations: what each bot observed (server answers, poll waits), by bot id.
     """
 
     dallinger: DallingerClient
@@ -65,6 +66,7 @@ class CheckContext:
     stats: RunStats
     engine: EngineStatistics
     decisions: Mapping[int, list[tuple[str, object]]]
+    observations: Mapping[int, list[tuple[str, object]]] = field(default_factory=dict)
 
 
 #: A check returns a CheckResult, a bool, or ``(passed, message)``; sync or async.
@@ -159,6 +161,9 @@ class Scenario:
         sessions: oTree sessions the in-process server creates before the run, as oTree
             does for bot sessions (``mock_exogenous_data`` runs for them): mappings with
             ``config`` and optional ``num_participants``, ``room``, ``label``.
+        resize: ``resize(n) -> Scenario`` builds the scenario for ``n`` participants
+            (``--participants n``), so the experiment's sizes, the callers' options and
+            the checks follow the population; without it only the counts are rescaled.
     """
 
     name: str
@@ -175,11 +180,27 @@ class Scenario:
     description: str = ""
     study: Any = None
     sessions: Sequence[Mapping[str, Any]] = ()
+    resize: Callable[[int], Scenario] | None = None
+
+    @property
+    def participants(self) -> int:
+        """How many participant bots the populations hold."""
+        return sum(p.count for p in self.populations)
 
     def with_participants(self, n: int) -> Scenario:
-        """Return a copy whose populations hold ``n`` bots in total, in their proportions."""
+        """Return the scenario for ``n`` participant bots.
+
+        With ``resize``, the scenario builds itself for ``n``; otherwise a copy whose
+        populations hold ``n`` bots in total, in their proportions.
+        """
         if n < 0:
             raise ValueError(f"participants must be >= 0, got {n}")
+        if self.resize is not None:
+            made = self.resize(n)
+            if not isinstance(made, Scenario) or made.participants != n:
+                got = made.participants if isinstance(made, Scenario) else repr(made)
+                raise ValueError(f"scenario {self.name!r}: resize({n}) must return a Scenario of {n} participants, got {got}")
+            return made if made.resize is not None else replace(made, resize=self.resize)
         total = sum(p.count for p in self.populations)
         if not self.populations:
             return self

@@ -128,6 +128,7 @@ class ShardResult:
     decisions_digest: str
     run_seconds: float
     stopped: bool
+    observations: dict[int, list[tuple[str, object]]] = field(default_factory=dict)
 
 
 class Reporter(Protocol):
@@ -252,7 +253,8 @@ async def shard_main(spec: ShardSpec, populations: Sequence[Any], reporter: Repo
     await put("done", taken)
     decisions = dict(engine.decisions)
     return ShardResult(
-        spec.index, spec.seed, worker, total, engine.statistics(), decisions, decisions_digest(decisions), run_seconds, stopped
+        spec.index, spec.seed, worker, total, engine.statistics(), decisions, decisions_digest(decisions), run_seconds, stopped,
+        dict(engine.observations),
     )
 
 

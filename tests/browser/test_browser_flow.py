@@ -24,7 +24,7 @@ import httpx
 import pytest
 import trio
 
-from bots.browser_participant import BrowserResult, browser_limiter, chromium_available, run_browser_participant
+from simlab.bots.browser_participant import BrowserResult, browser_limiter, chromium_available, run_browser_participant
 
 pytestmark = pytest.mark.skipif(chromium_available() is not None, reason=f"browser test: {chromium_available()}")
 

@@ -200,3 +200,56 @@ def test_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` raise ImportError
     with pytest.raises(DistributedUnavailable, match=r"simlab\[distributed\]"):
         require_distributed()
+
+
+POLLING_SCENARIO = """
+from simlab import Chain, Experiment
+from simlab.bots.dallinger_participant import participant
+from simlab.engine import Limits, Population, Scenario, Thresholds, between, constant
+
+
+class OneChain(Experiment):
+    experiment_repeats = 1
+
+    def create_network(self):
+        return Chain(max_size=1000)
+
+    def add_node_to_network(self, node, network):
+        network.add_node(node)
+        parents = node.neighbors(direction="from")
+        if parents:
+            parents[0].transmit(to_whom=node)
+
+
+scenario = Scenario(
+    name="polling_chain",
+    experiment=OneChain,
+    populations=[Population(participant, count=10, rate=40.0, options={
+        "think": between(0.05, 0.3), "read": between(0.0, 0.05), "poll": between(0.01, 0.03), "wait_for_infos": 10.0,
+    })],
+    limits=Limits(duration=60),
+    thresholds=Thresholds(max_error_rate=0.0, max_failed_bots=0),
+    seed=11,
+)
+"""
+
+
+@needs_distributed
+def test_decision_digests_hold_over_real_sockets_for_polling_bots(tmp_path: Path) -> None:
+    """The ready participant polls for its parent's story; how often depends on timing, its decisions do not.
+
+    Over real sockets server-assigned ids and the number of polls differ from run to run;
+    a decision digest covers what the seed chose only, so each shard's digest repeats.
+    """
+    path = tmp_path / "polling_chain.py"
+    path.write_text(POLLING_SCENARIO)
+    runs = []
+    for i in range(2):
+        out = tmp_path / f"run{i}"
+        cmd = [sys.executable, "-m", "simlab", "scenario", "run", str(path), "--workers", "2", "-q", "--report", str(out)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        runs.append(json.loads((out / "report.json").read_text()))
+    digests = [[s["decisions_digest"] for s in r["shards"]] for r in runs]
+    assert digests[0] == digests[1], digests
+    assert runs[0]["decisions_digest"] == runs[1]["decisions_digest"]

@@ -32,7 +32,7 @@ class LoopChain(Experiment):
 """
 
 SCENARIO = """
-from bots.dallinger_participant import participant
+from simlab.bots.dallinger_participant import participant
 from simlab.engine import Population, Scenario, Thresholds, constant
 
 

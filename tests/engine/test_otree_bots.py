@@ -9,8 +9,8 @@ import pytest
 import trio
 from quart_trio import QuartTrio
 
-from bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook
-from bots.otree_room import route_name, room_participant, split_options
+from simlab.bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook
+from simlab.bots.otree_room import route_name, room_participant, split_options
 from simlab import Chain, Experiment, Settings
 from simlab.domain.otree import StudySettings
 from simlab.engine import ClientSource, DallingerClient, Engine, Events, Population, RunStats, Target, constant
@@ -58,7 +58,9 @@ async def run(app: QuartTrio, *pops: Population, seed: int = 1) -> tuple[Engine,
 
 
 def log(engine: Engine, label: str) -> list[Any]:
-    return [v for entries in engine.decisions.values() for k, v in entries if k == label]
+    """Entries of ``label`` in the bots' decisions and observations."""
+    logs = [*engine.decisions.values(), *engine.observations.values()]
+    return [v for entries in logs for k, v in entries if k == label]
 
 
 def callers(session_vars: list[dict[str, Any]], *, by_room: bool = False, start: float = 0.5) -> list[Population]:

@@ -25,7 +25,7 @@ from simlab.engine.loader import LoadError
 from .conftest import ROOT
 
 SCENARIO = '''
-from bots.dallinger_participant import participant
+from simlab.bots.dallinger_participant import participant
 from simlab import Chain, Experiment
 from simlab.engine import Population, Scenario, Thresholds, constant
 
@@ -83,7 +83,7 @@ def test_no_network_left_is_a_clean_finish(tmp_path: Path) -> None:
     # the chain holds 3: two participants get the bare 403 and still complete cleanly
     report = run_scenario(load_scenario(write(tmp_path, max_size=3, expect=3)), RunOptions(progress=False))
     assert report.passed, [r for r in (*report.checks, *report.thresholds) if not r.passed]
-    assert sum(("no_network", True) in log for log in report.decisions.values()) == 2
+    assert sum(("no_network", True) in log for log in report.observations.values()) == 2
     assert report.stats.routes["POST /node/<id>"].statuses["403"] == 2
 
 
