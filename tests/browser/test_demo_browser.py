@@ -25,7 +25,7 @@ import httpx
 import pytest
 import trio
 
-from bots.browser_participant import CHROMIUM, CHROMIUM_ARGS, chromium_available
+from simlab.bots.browser_participant import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
 from .test_browser_flow import free_port, wait_ready
 from .test_demo_templates import DEMOS, NAMES
