@@ -53,6 +53,8 @@ class BotRunOptions:
     mode: str | None = None
     #: A running (and launched) Dallinger server to drive instead of serving the experiment here.
     url: str | None = None
+    #: Print a progress line this often (seconds); None for no progress.
+    progress_every: float | None = None
 
 
 def is_experiment_folder(path: Path) -> bool:
@@ -108,10 +110,16 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
     """Serve ``folder`` with the bot recruiter (or drive ``options.url``), run its bots, return the report."""
     file = load_experiment_file(folder, mode=options.mode)
     make = bot_class(file)
-    from .compat.dallinger.bots import HighPerformanceBotBase
+    from .compat.dallinger.bots import CHROME_TYPES, HighPerformanceBotBase, WebDriverUnavailable
 
     is_http = issubclass(make, HighPerformanceBotBase)
     config = file.make_config()
+    webdriver_type = str(config.get("webdriver_type") or "chrome_headless")
+    if not is_http and webdriver_type.lower() not in CHROME_TYPES:
+        raise WebDriverUnavailable(
+            f"{file.folder / 'config.txt'}: webdriver_type = {webdriver_type}: simlab drives Selenium bots "
+            "in headless Chromium only (chrome_headless or chrome)"
+        )
     config.set("recruiter", "bots")
     if options.participants is not None:
         config.set("num_participants", options.participants)
@@ -141,6 +149,8 @@ async def _run(
             return make(url, assignment_id=assignment_id, worker_id=worker_id, hit_id=hit_id)
 
     async with trio.open_nursery() as nursery:
+        if options.progress_every:
+            nursery.start_soon(_progress, stats, events, options.progress_every)
         if options.url is None:
             await nursery.start(serve, recorded(app, events), settings)
         async with httpx.AsyncClient(base_url=settings.base_url, timeout=30) as http:
@@ -185,6 +195,25 @@ async def _run(
         description=f"{len(run.bots)} bots of {make.__name__} recruited by {file.experiment_class.__name__}",
         extra={"recruited_bots": [vars(b) for b in run.bots], "timed_out": run.timed_out},
     )
+
+
+async def _progress(stats: RunStats, events: Events, every: float) -> None:
+    """One line every ``every`` seconds: bots running and done, requests answered."""
+    counts = {"started": 0, "finished": 0, "failed": 0}
+    events.bot_started.add_listener(lambda e: counts.__setitem__("started", counts["started"] + 1))
+    events.bot_stopped.add_listener(
+        lambda e: counts.__setitem__("finished" if e.outcome == "finished" else "failed", counts["finished" if e.outcome == "finished" else "failed"] + 1)
+    )
+    t0 = trio.current_time()
+    while True:
+        await trio.sleep(every)
+        done = counts["finished"] + counts["failed"]
+        total = stats.summary()["total"]
+        print(
+            f"{trio.current_time() - t0:6.0f} s  bots: {counts['started'] - done} running, {counts['finished']} finished, "
+            f"{counts['failed']} failed  ·  {total['count']} requests, {total['errors']} errors",
+            flush=True,
+        )
 
 
 async def _remote_checks(http: httpx.AsyncClient, run: RecruitedRun) -> list[CheckResult]:

@@ -22,6 +22,7 @@ from ..engine.loader import LoadError, load_scenario
 from ..engine.report import RunReport, failure_lines
 from ..engine.runner import RunOptions, run_scenario
 from ..engine.scenario import Scenario
+from ..experiment_bots import is_experiment_folder
 from . import scenario_files
 
 
@@ -35,7 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("name", help="scenario name (a Python identifier); writes NAME.py")
     new.add_argument("--dir", type=Path, default=Path("."), help="folder to write it in (default: the current one)")
     run = sub.add_parser("run", help="run one scenario and report", allow_abbrev=False)
-    run.add_argument("scenario", help="a scenario file, or the name of a shipped example (see 'simlab scenario list')")
+    run.add_argument(
+        "scenario",
+        help="a scenario file, the name of a shipped example (see 'simlab scenario list'), "
+        "or a Dallinger experiment folder whose own Bot class is run through a bot recruiter",
+    )
     run.add_argument("--participants", "-n", type=int, help="rescale the participant populations to N bots")
     run.add_argument("--seed", "-s", type=int, help="run seed (default: the scenario's)")
     run.add_argument("--url", help="run against this server instead of in-process (e.g. http://127.0.0.1:5000)")
@@ -45,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-snapshot", action="store_true", help="skip reading the final state (no digest, no network pictures)")
     run.add_argument("--rest-key", help="otree-rest-key header for oTree callers")
     run.add_argument("--quiet", "-q", action="store_true", help="no live progress or summary tables")
+    own = run.add_argument_group("a Dallinger experiment folder's own bots")
+    own.add_argument("--browsers", type=int, default=2, metavar="K", help="Selenium bots at once (default 2)")
+    own.add_argument("--http-bots", type=int, default=64, metavar="K", help="HighPerformanceBotBase bots at once (default 64)")
+    own.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="stop the bots after this long (default 600)")
+    own.add_argument("--mode", choices=("debug", "sandbox", "live"), help="Dallinger mode (default debug, as dallinger debug)")
     dist = run.add_argument_group("distributed (pip install 'simlab[distributed]')")
     dist.add_argument("--workers", "-w", type=int, metavar="N", help="split the bots over N shards on a local Dask cluster of N processes")
     dist.add_argument("--scheduler", metavar="ADDRESS", help="run the shards on this Dask scheduler (with --workers N: N shards)")
@@ -62,6 +72,10 @@ def main(argv: list[str]) -> int:
         return _list()
     if args.action == "new":
         return _new(args, console)
+    if is_experiment_folder(Path(args.scenario)):
+        from .scenario_bots import run_folder
+
+        return run_folder(args, console, _verdict)
     path = scenario_files.resolve(args.scenario)
     if path is None:
         names = ", ".join(scenario_files.examples()) or "none"

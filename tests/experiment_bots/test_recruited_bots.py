@@ -92,3 +92,43 @@ def test_bartlett1932_own_selenium_bot_goes_down_the_chain(monkeypatch: pytest.M
     infos = {node_id: node.infos for node_id, node in report.snapshot.nodes.items()}
     retold = [i for items in infos.values() for i in items if "Some transformation...and" in str(i.get("contents"))]
     assert len(retold) == 2  # each bot retold what it read, down the chain
+
+
+SELENIUM_EXPERIMENT = '''
+from dallinger.bots import BotBase
+from dallinger.experiment import Experiment
+
+
+class Plain(Experiment):
+    pass
+
+
+class Bot(BotBase):
+    def participate(self):
+        return True
+'''
+
+
+def test_cli_runs_a_folder_and_exits_by_its_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from simlab.cli import scenario
+
+    monkeypatch.chdir(tmp_path)
+    good = _write(tmp_path, False)
+    assert scenario.main(["run", str(good), "--quiet", "--participants", "4", "--report", str(tmp_path / "r")]) == 0
+    assert (tmp_path / "r" / "report.html").is_file()
+    bad = _write(tmp_path / "b", True) if (tmp_path / "b").mkdir() is None else None
+    assert scenario.main(["run", str(bad), "--quiet"]) == 1
+    assert "data_check" in capsys.readouterr().err
+
+
+def test_a_browser_simlab_cannot_drive_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from simlab.cli import scenario
+
+    folder = tmp_path / "firefox"
+    folder.mkdir()
+    (folder / "experiment.py").write_text(textwrap.dedent(SELENIUM_EXPERIMENT))
+    (folder / "config.txt").write_text("[Experiment]\nwebdriver_type = firefox\n")
+    monkeypatch.chdir(tmp_path)
+    assert scenario.main(["run", str(folder), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "webdriver_type = firefox" in err[0]

@@ -1,0 +1,46 @@
+"""``simlab scenario run FOLDER``: a Dallinger experiment run by its own ``Bot`` class.
+
+Exit status: 0 when every bot finished and every check passed, 1 when a check
+failed, 2 when the experiment could not be loaded or served.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from ..errors import ConfigError
+
+
+def run_folder(args: argparse.Namespace, console: Console, verdict: object) -> int:
+    """Run the experiment folder ``args.scenario`` with the bot recruiter and report."""
+    from ..compat.dallinger.bots import WebDriverUnavailable
+    from ..engine.progress import summary_tables
+    from ..experiment_bots import BotRunOptions, run_experiment_bots
+
+    if args.browsers < 1 or args.http_bots < 1:
+        console.print("simlab scenario: --browsers and --http-bots must be >= 1")
+        return 2
+    options = BotRunOptions(
+        participants=args.participants,
+        browsers=args.browsers,
+        http_bots=args.http_bots,
+        timeout=args.timeout,
+        seed=args.seed or 0,
+        mode=args.mode,
+        url=args.url,
+        progress_every=None if args.quiet else 2.0,
+    )
+    try:
+        report = run_experiment_bots(Path(args.scenario), options)
+    except (ConfigError, WebDriverUnavailable) as exc:
+        console.print(f"simlab scenario: {exc}", markup=False)
+        return 2
+    if args.report is not None:
+        report.write(args.report)
+    if not args.quiet:
+        console.print(summary_tables(report.stats, report.checks, report.thresholds))
+    verdict(console, report, args.report)  # type: ignore[operator]
+    return 0 if report.passed else 1
