@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import shutil
+import threading
 import time
 import uuid
 from functools import cached_property
@@ -167,6 +168,18 @@ class BotBase:
                 self.driver.quit()
 
 
+_shared_client: list[httpx.Client] = []
+_client_lock = threading.Lock()
+
+
+def shared_client() -> httpx.Client:
+    """One keep-alive HTTP client for every HTTP bot of the process (thread-safe; built once)."""
+    with _client_lock:
+        if not _shared_client:
+            _shared_client.append(httpx.Client(timeout=30, limits=httpx.Limits(max_connections=256)))
+        return _shared_client[0]
+
+
 class HighPerformanceBotBase(BotBase):
     """A bot that takes part over HTTP only, no browser."""
 
@@ -192,7 +205,7 @@ class HighPerformanceBotBase(BotBase):
         )
         while True:
             try:
-                result = httpx.post(url, timeout=30)
+                result = shared_client().post(url)
                 result.raise_for_status()
                 data = result.json()
             except (httpx.HTTPError, ValueError):
@@ -214,10 +227,9 @@ class HighPerformanceBotBase(BotBase):
     def complete_questionnaire(self) -> None:
         while True:
             try:
-                result = httpx.post(
+                result = shared_client().post(
                     f"{self.host}/question/{self.participant_id}",
                     data={"question": "questionnaire", "number": 1, "response": json.dumps(self.question_responses)},
-                    timeout=30,
                 )
                 result.raise_for_status()
                 return
@@ -231,7 +243,7 @@ class HighPerformanceBotBase(BotBase):
     def complete_experiment(self, status: str) -> None:
         while True:
             try:
-                httpx.get(f"{self.host}/{status}", params={"participant_id": self.participant_id}, timeout=30).raise_for_status()
+                shared_client().get(f"{self.host}/{status}", params={"participant_id": self.participant_id}).raise_for_status()
                 return
             except httpx.HTTPError:
                 self.stochastic_sleep()
