@@ -7,6 +7,7 @@ load it.  Bots still reach the app only through HTTP (httpx's ASGI transport).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,18 +29,38 @@ def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *
     experiment = scenario.experiment
     folder = None
     namespace: dict[str, Any] | None = None
+    config: Any = dict(scenario.config) if scenario.config else None
+    views = None
     if isinstance(experiment, (str, Path)):
         path = _resolve(experiment, scenario_dir)
-        experiment = load_experiment(path, Experiment)
-        folder = path.resolve().parent
-        namespace = vars(import_path(path, "experiment"))
+        dallinger = dallinger_experiment(path)
+        if dallinger is not None:  # a Dallinger experiment folder, served as `simlab serve FOLDER` serves it
+            experiment, folder, views = dallinger.experiment_class, dallinger.folder, dallinger.views
+            namespace = vars(dallinger.module)
+            config = dallinger.make_config()
+            for key, value in (scenario.config or {}).items():
+                config.set(key, value)
+            os.chdir(folder)  # Dallinger runs an experiment from its folder
+        else:
+            experiment = load_experiment(path, Experiment)
+            folder = path.resolve().parent
+            namespace = vars(import_path(path, "experiment"))
     study = study_settings(scenario.study, scenario_dir, namespace, folder)
-    app = create_app(
-        experiment, settings=settings, config=dict(scenario.config) if scenario.config else None, folder=folder, study=study
-    )
+    app = create_app(experiment, settings=settings, config=config, folder=folder, study=study, views=views)
     if scenario.sessions:
         create_bot_sessions(app, study, scenario.sessions)
     return app
+
+
+def dallinger_experiment(path: Path) -> Any:
+    """The loaded experiment if ``path`` is a Dallinger experiment folder (or its experiment.py), else None."""
+    from simlab.experiment_file import load_experiment_file
+    from simlab.experiment_package import imports_dallinger
+
+    file = path / "experiment.py" if path.is_dir() else path
+    if file.name != "experiment.py" or not imports_dallinger(file):
+        return None
+    return load_experiment_file(path)
 
 
 def server_settings(scenario: Scenario, seed: int) -> Any:

@@ -132,3 +132,39 @@ def test_a_browser_simlab_cannot_drive_is_one_line(tmp_path: Path, monkeypatch: 
     assert scenario.main(["run", str(folder), "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "webdriver_type = firefox" in err[0]
+
+
+SCENARIO = '''
+from simlab.bots.dallinger_participant import participant
+from simlab.engine import CheckContext, CheckResult, Population, Scenario, constant
+
+DEMO = DEMO_FOLDER
+
+
+def story_went_down_the_chain(ctx: CheckContext) -> CheckResult:
+    nodes = sorted(ctx.snapshot.nodes.values(), key=lambda n: n.id)
+    received = [t for n in nodes for t in n.transmissions if t["status"] == "received"]
+    # bartlett's own hooks: the source's story reaches the first node, the first's retelling the second
+    ok = [n.type for n in nodes] == ["war_of_the_ghosts_source", "node", "node"] and len(received) == 2
+    ok = ok and all(n.infos for n in nodes)
+    return CheckResult("story_went_down_the_chain", ok, f"{[n.type for n in nodes]}, {len(received)} received")
+
+
+scenario = Scenario(
+    name="bartlett_with_simlab_bots",
+    experiment=DEMO,
+    populations=[Population(participant, count=2, rate=1.0, options={"poll": constant(0.25), "wait_for_infos": 30.0})],
+    checks=[story_went_down_the_chain],
+    seed=3,
+)
+'''
+
+
+@pytest.mark.skipif(not (DEMOS / "bartlett1932").is_dir(), reason=f"Dallinger's demos are absent ({DEMOS})")
+def test_a_scenario_serves_a_dallinger_folder_for_simlab_bots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simlab.cli import scenario
+
+    path = tmp_path / "mixed.py"
+    path.write_text(SCENARIO.replace("DEMO_FOLDER", repr(str(DEMOS / "bartlett1932"))))
+    monkeypatch.chdir(tmp_path)
+    assert scenario.main(["run", str(path), "--quiet", "--report", str(tmp_path / "r")]) == 0
