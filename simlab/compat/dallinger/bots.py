@@ -111,8 +111,17 @@ class BotBase:
             self.driver.switch_to.window(self.driver.window_handles[-1])
             self._wait_clickable(By.ID, "consent", 10).click()
             self._wait_clickable(By.CSS_SELECTOR, ".btn-success", 10).click()
-            query = parse.parse_qs(parse.urlparse(self.driver.current_url).query)
-            self.participant_id = _first(query, ("participant_id",)) or self.participant_id
+            if not self.participant_id:
+                # the start button navigates to a page whose URL names the participant
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    query = parse.parse_qs(parse.urlparse(self.driver.current_url).query)
+                    self.participant_id = _first(query, ("participant_id", "participantId"))
+                    if self.participant_id:
+                        break
+                    time.sleep(0.05)
+                else:
+                    raise ValueError(f"Failed to extract participant_id from URL after sign-up: {self.driver.current_url}")
             return True
         except TimeoutException:
             logger.error("Error during experiment sign up.")
@@ -124,11 +133,11 @@ class BotBase:
         raise NotImplementedError
 
     def complete_questionnaire(self) -> None:
+        """Find the standard questionnaire's fields; like Dallinger's bots, leave their answers as they are."""
         from selenium.webdriver.common.by import By
 
         for field in ("difficulty", "engagement"):
-            for element in self.driver.find_elements(By.ID, field):
-                element.send_keys(str(random.randint(0, 4)))
+            self.driver.find_element(By.ID, field)
 
     def sign_off(self) -> bool:
         from selenium.common.exceptions import TimeoutException
