@@ -56,6 +56,21 @@ async def test_mcmcp_choices_through_its_route(serve_demo) -> None:
     assert (await client.post(f"/choice/{node['id']}/7")).status_code == 403  # the route's own error answer
     assert (await client.post("/choice/999/0")).status_code == 403
     assert await finish(client, pid) == "approved"  # data_check: one chosen info per trial
+    # custom models are exported as Dallinger exports them: the type column holds the identity
+    import csv
+    import io
+    import zipfile
+
+    from simlab.export import export_zip_bytes, snapshot
+
+    with zipfile.ZipFile(io.BytesIO(export_zip_bytes(snapshot(app.extensions["simlab"].exp.store)))) as zf:
+        nodes = list(csv.DictReader(io.StringIO(zf.read("data/node.csv").decode())))
+        infos = list(csv.DictReader(io.StringIO(zf.read("data/info.csv").decode())))
+        transformations = list(csv.DictReader(io.StringIO(zf.read("data/transformation.csv").decode())))
+    assert [n["type"] for n in nodes] == ["animal_source", "MCMCP_agent"]
+    assert {i["type"] for i in infos} == {"vector_info"}
+    assert [t["type"] for t in transformations] == ["replication", "perturbation"]  # MCMCPAgent.update
+    assert sorted(i["property1"] for i in infos if i["property1"]) == ["True"]
 
 
 async def test_rogers_generations_fitness_and_hybrid_queries(serve_demo) -> None:
