@@ -1,0 +1,14 @@
+"""``oracle`` tests talk to real servers: they run only when selected (``-m oracle``)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "oracle" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="needs the real servers: run with -m oracle")
+    for item in items:
+        if "oracle" in item.keywords:
+            item.add_marker(skip)
