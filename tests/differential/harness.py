@@ -140,13 +140,40 @@ async def run(client: httpx.AsyncClient, scenarios: Sequence[Scenario], *, real:
                 kwargs["json"] = request["json"]
             elif step.form is not None:
                 kwargs["data"] = request["form"]
-            resp = await client.request(step.method, request["path"], **kwargs)
-            answer = answer_of(resp)
+            try:
+                resp = await client.request(step.method, request["path"], **kwargs)
+            except httpx.TransportError as exc:  # e.g. oTree drops the connection on an unhandled error
+                answer = {"status": 0, "content_type": "", "body": {"transport_error": type(exc).__name__}}
+            else:
+                answer = answer_of(resp)
             for name, dotted in step.save.items():
-                saved[name] = _pick(resp.json(), dotted)
-            records.append({"request": {k: v for k, v in request.items() if v is not None}, "answer": answer})
+                try:
+                    saved[name] = _pick(answer["body"], dotted)
+                except (KeyError, IndexError, TypeError):
+                    raise RuntimeError(f"{scenario.name}: {step.method} {request['path']}: no {dotted} in {answer}") from None
+            template = {"method": step.method, "path": step.path, "query": step.query, "form": step.form, "json": step.json}
+            record = {
+                "step": {k: v for k, v in template.items() if v is not None},
+                "request": {k: v for k, v in request.items() if v is not None},
+                "answer": answer,
+            }
+            records.append(abbreviated(record))
         out[scenario.name] = records
     return out
+
+
+_DIGITS = re.compile(r"[0-9]{101,}")
+
+
+def abbreviated(value: Any) -> Any:
+    """``value`` with each run of more than 100 digits written ``<N digits>`` (transcripts stay small)."""
+    if isinstance(value, str):
+        return _DIGITS.sub(lambda m: f"<{len(m.group(0))} digits>", value)
+    if isinstance(value, dict):
+        return {abbreviated(k): abbreviated(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [abbreviated(v) for v in value]
+    return value
 
 
 class _ErrorFields(HTMLParser):

@@ -21,7 +21,7 @@ def api(method: str, path: str, body: object = None, **kwargs: object) -> Step:
 SCENARIOS = (
     Scenario(
         "otree: read-only endpoints",
-        ("GET /api/otree_version", "GET /api/session_configs", "GET /api/rooms", "GET /api/sessions"),
+        ("GET|DELETE /api/otree_version", "GET /api/session_configs", "GET /api/rooms", "GET /api/sessions"),
         (
             api("GET", "/api/otree_version"),
             api("GET", "/api/session_configs"),
@@ -39,7 +39,7 @@ SCENARIOS = (
     ),
     Scenario(
         "otree: create sessions",
-        ("POST /api/sessions",),
+        ("POST /api/sessions", "GET /api/sessions", "GET /api/rooms"),
         (
             api("POST", "/api/sessions", {"session_config_name": "solo", "num_participants": 2}, save={"s1": "code"}),
             api("POST", "/api/sessions", {"session_config_name": "pairs", "num_participants": 4, "label": "L1"},
@@ -70,7 +70,7 @@ SCENARIOS = (
     Scenario(
         "otree: vars",
         ("POST /api/participant_vars", "POST /api/participant_vars/<code>", "POST /api/session_vars/<code>",
-         "POST /api/session_vars"),
+         "POST /api/session_vars", "POST /api/get_session/<code>"),
         (
             api("POST", "/api/session_vars/{s1}", {"vars": {"phase": "warmup", "note": PROBE}}),
             api("POST", "/api/session_vars/nosuchcode", {"vars": {"a": 1}}),
@@ -82,6 +82,26 @@ SCENARIOS = (
             api("POST", "/api/get_session/{s1}", {"session_vars": ["phase", "note", "missing"],
                                                   "participant_vars": ["score", "tag"]}),
             api("POST", "/api/session_vars", {"room_name": "econ101", "vars": {"a": 1}}),
+        ),
+    ),
+    Scenario(
+        "otree: bad requests",
+        ("POST /api/sessions", "POST /api/get_session/<code>", "POST /api/session_vars/<code>",
+         "POST /api/participant_vars", "GET|DELETE /api/otree_version"),
+        (
+            api("POST", "/api/sessions", {"session_config_name": "solo"}),
+            api("POST", "/api/sessions", {"session_config_name": "solo", "num_participants": 2, "typo": 1}),
+            api("POST", "/api/sessions", {"session_config_name": "solo", "num_participants": "2"}),
+            api("POST", "/api/sessions", {"session_config_name": "solo", "num_participants": 0}),
+            Step("POST", "/api/sessions", raw=b"{not json", headers={**KEY, "content-type": "application/json"}),
+            api("POST", "/api/sessions", {"session_config_name": "solo", "num_participants": 2,
+                                          "modified_session_config_fields": {"app_sequence": ["x"]}}),
+            api("POST", "/api/sessions", {"session_config_name": "solo", "num_participants": 2, "room_name": "nope"}),
+            api("POST", "/api/get_session/{s1}", {"participant_labels": "alice"}),
+            api("POST", "/api/session_vars/{s1}", {"vars": []}),
+            api("POST", "/api/session_vars/{s1}", {}),
+            api("POST", "/api/participant_vars", {"room_name": "econ101", "participant_label": "zed", "vars": {}}),
+            api("DELETE", "/api/otree_version"),
         ),
     ),
 )
