@@ -35,6 +35,8 @@ REASONS = {
     "otree-500": "oTree answers 500 (or drops the connection); simlab answers 400/404 naming the field or room",
     "otree-lenient": "oTree accepts a wrong type here (e.g. `vars: []`); simlab answers 400 naming the field",
     "otree-methods": "oTree answers any method on its GET endpoints; simlab answers 405 with `Allow`",
+    "slash": "oTree answers the trailing-slash forms with a 307 to the form without (its documented "
+    "helpers follow it); simlab serves both forms directly",
     "room-session-vars": "`POST /api/session_vars` with `room_name` is oTree 3.0's form, dropped (404) by "
     "oTree 6.0.15; simlab keeps it for 3.0 clients",
 }
@@ -109,6 +111,10 @@ KNOWN: dict[tuple[str, int], str] = {
     ("transmit and receive", 17): "500",
     ("transmit and receive", 22): "500",
     ("otree: vars", 7): "room-session-vars",
+    ("otree: slashes, legacy forms and keys", 0): "slash",
+    ("otree: slashes, legacy forms and keys", 1): "slash",
+    ("otree: slashes, legacy forms and keys", 2): "slash",
+    ("states, forbidden reads and pages", 6): "500",
 }
 
 

@@ -104,4 +104,18 @@ SCENARIOS = (
             api("DELETE", "/api/otree_version"),
         ),
     ),
+    Scenario(
+        "otree: slashes, legacy forms and keys",
+        ("POST /api/sessions", "GET /api/sessions", "POST /api/get_session/<code>", "GET /api/sessions/<code>",
+         "POST /api/participant_vars/<code>"),
+        (
+            api("GET", "/api/sessions/"),
+            api("POST", "/api/sessions/", {"session_config_name": "solo", "num_participants": 1}),
+            api("POST", "/api/get_session/{s2}/"),
+            api("GET", "/api/sessions/{s2}", {"participant_vars": []}),
+            Step("POST", "/api/sessions", json={"session_config_name": "solo", "num_participants": 1}),
+            Step("POST", "/api/participant_vars/{pc1}", json={"vars": {"a": 1}}, headers={"otree-rest-key": "x"}),
+            api("POST", "/api/get_session/{s2}", {"participant_labels": []}),
+        ),
+    ),
 )

@@ -8,7 +8,6 @@ are 404, whatever their encoding.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from ...domain.recruiters import random_id
 from ...domain import Notification
 from . import models as m
 from .params import path_id
-from .wire import error_page, participant_identity
+from .wire import DallingerError, error_page, participant_identity
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -141,11 +140,12 @@ def register(bp: Blueprint, rt: Runtime) -> None:
     async def recruiter_exit() -> Any:
         raw = request.args.get("participant_id")
         if not raw:
-            return html_error(rt, "/recruiter-exit GET: param participant_id is required", 400)
+            # Dallinger answers these two in its JSON error envelope (observed: tests/differential)
+            raise DallingerError("/recruiter-exit GET: param participant_id is required", status=400)
         params = await rt.params()
         participant = store.get("participant", path_id(params, "participant_id", raw))
         if participant is None:
-            return html_error(rt, f"/recruiter-exit GET: no participant found for ID {escape(raw)}", 404)
+            raise DallingerError(f"/recruiter-exit GET: no participant found for ID {raw}", status=404)
         return await render_page("exit_recruiter.html", participant=participant, assignment_id=participant.assignment_id)
 
     @bp.route("/handle-error", methods=["POST"])
