@@ -24,7 +24,8 @@ REASONS = {
     "`/worker_complete` (spec 9)",
     "details": "invalid `details` JSON is a 400 naming it; Dallinger's node creation fails inside its try "
     "block and answers its bare 403 `{\"status\": \"error\"}`",
-    "notify": "an unknown `participant_id` is a 400; Dallinger answers success and its rq worker fails later",
+    "notify": "an unknown participant (`participant_id`, Prolific `session_id`) is a 400; Dallinger answers "
+    "success and its rq worker fails later (or ignores it)",
     "long-what": "`what`/`to_whom` of more digits than int() takes: Dallinger looks the digits up as a class "
     "name (\"... not in experiment.known_classes\"); simlab treats an all-digit value as the id it is",
     "connect": "Dallinger 12.4.0's connect route never connects and answers 200 with an HTML page "
@@ -37,6 +38,12 @@ REASONS = {
     "otree-methods": "oTree answers any method on its GET endpoints; simlab answers 405 with `Allow`",
     "slash": "oTree answers the trailing-slash forms with a 307 to the form without (its documented "
     "helpers follow it); simlab serves both forms directly",
+    "default-pages": "simlab gives an experiment without templates default pages (`/instructions`, ...); "
+    "Dallinger answers 404 for a page the experiment lacks",
+    "sns": "Dallinger's SNS listener confirms a subscription by calling AWS (a 500 offline); simlab answers "
+    "success and calls no one",
+    "room-welcome": "oTree 6.0.15 first shows a welcome page and checks the label after it (`welcome_page_ok=1`); "
+    "simlab checks at once, as oTree 3 did (the same 404 then)",
     "room-session-vars": "`POST /api/session_vars` with `room_name` is oTree 3.0's form, dropped (404) by "
     "oTree 6.0.15; simlab keeps it for 3.0 clients",
 }
@@ -115,6 +122,12 @@ KNOWN: dict[tuple[str, int], str] = {
     ("otree: slashes, legacy forms and keys", 1): "slash",
     ("otree: slashes, legacy forms and keys", 2): "slash",
     ("states, forbidden reads and pages", 6): "500",
+    ("site routes and webhooks", 6): "default-pages",
+    ("site routes and webhooks", 9): "sns",
+    ("site routes and webhooks", 10): "500",
+    ("site routes and webhooks", 11): "notify",
+    ("site routes and webhooks", 13): "500",
+    ("otree: room and join pages", 3): "room-welcome",
 }
 
 

@@ -118,4 +118,17 @@ SCENARIOS = (
             api("POST", "/api/get_session/{s2}", {"participant_labels": []}),
         ),
     ),
+    Scenario(
+        "otree: room and join pages",
+        ("GET /room/<name>", "GET /join/<code>"),
+        (
+            get("/room/lab"),
+            get("/room/nope"),
+            get("/room/econ101"),
+            get("/room/econ101", participant_label="zed"),
+            get("/room/econ101", participant_label="zed", welcome_page_ok="1"),
+            get("/room/lab", welcome_page_ok="1"),
+            get("/join/nosuchcode"),
+        ),
+    ),
 )
