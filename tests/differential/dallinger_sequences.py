@@ -231,6 +231,26 @@ SCENARIOS = (
         ),
     ),
     Scenario(
+        "edge values and bad bytes",
+        ("POST /info/<node_id>", "POST /question/<participant_id>", "GET /node/<id>/vectors",
+         "POST /participant/<w>/<h>/<a>/<mode>", "GET /node/<id>/infos", "GET|POST /worker_complete"),
+        (
+            post("/participant/W40/H40/A40/debug", save={"p40": "participant.id"}),
+            post("/question/{p40}", {"question": "q", "response": "x" * 1001, "number": "1"}),
+            post("/question/{p40}", {"question": "q", "response": "x" * 1000, "number": "2"}),
+            post("/info/{n20}", {"contents": "f", "failed": "True"}),
+            post("/info/{n20}", {"contents": "f", "failed": "yes"}),
+            post("/info/{n20}", {"contents": "a\x00b"}),
+            get("/node/{n20}/infos"),
+            get("/node/{n20}/vectors", failed="True"),
+            post("/participant/W41/H41/A40/debug", note="assignment reused while A40 is working"),
+            get("/worker_complete", participant_id="{p40}"),
+            get("/worker_complete", participant_id="{p40}", wait=1.5, note="twice"),
+            # last: Dallinger stores this info (with U+FFFD), simlab refuses it
+            Step("POST", "/info/{n20}", raw=b"contents=%FF%FE", headers={"content-type": "application/x-www-form-urlencoded"}),
+        ),
+    ),
+    Scenario(
         "an unknown recruiter (last: Dallinger creates a participant here, simlab does not)",
         ("POST /participant/<w>/<h>/<a>/<mode>",),
         (post("/participant/W9/H9/A9/debug", query={"recruiter": PROBE}),),

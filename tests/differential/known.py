@@ -44,6 +44,7 @@ REASONS = {
     "success and calls no one",
     "room-welcome": "oTree 6.0.15 first shows a welcome page and checks the label after it (`welcome_page_ok=1`); "
     "simlab checks at once, as oTree 3 did (the same 404 then)",
+    "utf8": "invalid UTF-8 in a form is a 400; Dallinger decodes it as U+FFFD and stores that (spec 9.14)",
     "room-session-vars": "`POST /api/session_vars` with `room_name` is oTree 3.0's form, dropped (404) by "
     "oTree 6.0.15; simlab keeps it for 3.0 clients",
 }
@@ -128,6 +129,9 @@ KNOWN: dict[tuple[str, int], str] = {
     ("site routes and webhooks", 11): "notify",
     ("site routes and webhooks", 13): "500",
     ("otree: room and join pages", 3): "room-welcome",
+    ("edge values and bad bytes", 4): "500",
+    ("edge values and bad bytes", 5): "500",
+    ("edge values and bad bytes", 11): "utf8",
 }
 
 
