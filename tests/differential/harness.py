@@ -63,6 +63,8 @@ class Step:
     save: Mapping[str, str] = field(default_factory=dict)
     #: seconds the real server needs first (Dallinger's rq worker runs some events later)
     wait: float = 0.0
+    #: the answer's lists are sets (Dallinger builds them with ``set()``): compare them sorted
+    unordered: bool = False
     note: str = ""
 
 
@@ -152,6 +154,8 @@ async def run(client: httpx.AsyncClient, scenarios: Sequence[Scenario], *, real:
                 except (KeyError, IndexError, TypeError):
                     raise RuntimeError(f"{scenario.name}: {step.method} {request['path']}: no {dotted} in {answer}") from None
             template = {"method": step.method, "path": step.path, "query": step.query, "form": step.form, "json": step.json}
+            if step.unordered:
+                template["unordered"] = True
             record = {
                 "step": {k: v for k, v in template.items() if v is not None},
                 "request": {k: v for k, v in request.items() if v is not None},
@@ -254,7 +258,23 @@ class Normalizer:
 def normalized(transcript: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """Every answer of ``transcript`` normalized, in order (one ``Normalizer`` for all)."""
     norm = Normalizer()
-    return {name: [norm.answer(r["answer"]) for r in records] for name, records in transcript.items()}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, records in transcript.items():
+        answers = out[name] = []
+        for record in records:
+            answer = norm.answer(record["answer"])
+            if record.get("step", {}).get("unordered"):
+                answer["body"] = _sorted_lists(answer["body"])
+            answers.append(answer)
+    return out
+
+
+def _sorted_lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_lists(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_lists(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
 
 
 def dumps(transcript: Any) -> str:

@@ -129,6 +129,7 @@ KNOWN: dict[tuple[str, int], str] = {
     ("site routes and webhooks", 11): "notify",
     ("site routes and webhooks", 13): "500",
     ("otree: room and join pages", 3): "room-welcome",
+    ("neighbors and class-named transmit", 5): "500",
     ("edge values and bad bytes", 4): "500",
     ("edge values and bad bytes", 5): "500",
     ("edge values and bad bytes", 11): "utf8",
