@@ -8,7 +8,7 @@ study (``study.py`` beside this file).
 
 from __future__ import annotations
 
-from .harness import Scenario, Step, get, post
+from .harness import Scenario, Step, get
 
 KEY = {"otree-rest-key": "conformance-key"}
 PROBE = "<script>alert(1)</script>&"
