@@ -210,7 +210,8 @@ SCENARIOS = (
     Scenario(
         "site routes and webhooks",
         ("GET /", "GET /robots.txt", "GET /favicon.ico", "GET|POST /error-page", "GET /experiment_property/<prop>",
-         "GET /<page>", "GET /<directory>/<page>", "GET|POST /mturk-sns-listener",
+         "GET /static/<path>", "GET /consent", "GET /<page>", "GET /<directory>/<page>", "GET|POST /mturk-sns-listener",
+         "GET|POST /notifications",
          "POST /prolific-submission-listener", "POST /handle-error"),
         (
             get("/"),
@@ -228,6 +229,11 @@ SCENARIOS = (
             post("/prolific-submission-listener", {"session_id": "nobody"}),
             post("/handle-error", {"error_feedback": "x"}),
             post("/handle-error", {"error_feedback": "x", "participant_id": "999999"}),
+            get("/static/scripts/dallinger2.js"),
+            get("/static/scripts/nope.js"),
+            get("/consent"),
+            get("/notifications", **{"Event.1.EventType": "AssignmentSubmitted", "Event.1.AssignmentId": "nobody"}),
+            get("/mturk-sns-listener"),
         ),
     ),
     Scenario(

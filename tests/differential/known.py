@@ -39,12 +39,14 @@ REASONS = {
     "slash": "oTree answers the trailing-slash forms with a 307 to the form without (its documented "
     "helpers follow it); simlab serves both forms directly",
     "default-pages": "simlab gives an experiment without templates default pages (`/instructions`, ...); "
-    "Dallinger answers 404 for a page the experiment lacks",
+    "Dallinger answers 404 for a page the experiment lacks (500, or a dropped connection, for `/ad` and `/consent`)",
     "sns": "Dallinger's SNS listener confirms a subscription by calling AWS (a 500 offline); simlab answers "
     "success and calls no one",
     "room-welcome": "oTree 6.0.15 first shows a welcome page and checks the label after it (`welcome_page_ok=1`); "
     "simlab checks at once, as oTree 3 did (the same 404 then)",
     "utf8": "invalid UTF-8 in a form is a 400; Dallinger decodes it as U+FFFD and stores that (spec 9.14)",
+    "client": "simlab serves its own `dallinger2.js` (the same `dallinger.*` API, written from the spec, "
+    "without jQuery or reqwest), not Dallinger's file",
     "room-session-vars": "`POST /api/session_vars` with `room_name` is oTree 3.0's form, dropped (404) by "
     "oTree 6.0.15; simlab keeps it for 3.0 clients",
 }
@@ -128,6 +130,9 @@ KNOWN: dict[tuple[str, int], str] = {
     ("site routes and webhooks", 10): "500",
     ("site routes and webhooks", 11): "notify",
     ("site routes and webhooks", 13): "500",
+    ("site routes and webhooks", 14): "client",
+    ("site routes and webhooks", 16): "default-pages",
+    ("site routes and webhooks", 18): "500",
     ("otree: room and join pages", 3): "room-welcome",
     ("neighbors and class-named transmit", 5): "500",
     ("edge values and bad bytes", 4): "500",
@@ -146,7 +151,8 @@ def route_of(scenario: Any, step: Any) -> str | None:
     """The route (of ``scenario.routes``) a step calls, e.g. ``GET /node/<id>/infos``."""
     for route in scenario.routes:
         methods, _, rule = route.partition(" ")
-        pattern = re.sub(r"<[^>]+>", "[^/]+", re.escape(rule).replace(r"\<", "<").replace(r"\>", ">"))
+        pattern = re.escape(rule).replace(r"\<", "<").replace(r"\>", ">").replace("<path>", ".+")
+        pattern = re.sub(r"<[^>]+>", "[^/]+", pattern)
         if step.method in methods.split("|") and re.fullmatch(pattern + "/?", step.path):
             return str(route)
     return None
