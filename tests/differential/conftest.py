@@ -12,3 +12,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "oracle" in item.keywords:
             item.add_marker(skip)
+
+
+def _register_bots() -> None:
+    """The browser bot lives in the top-level ``bots/`` folder (as in tests/browser)."""
+    from pathlib import Path
+
+    from simlab.engine.loader import register_sibling_package
+
+    register_sibling_package(Path(__file__).resolve().parents[2], "bots")
+
+
+_register_bots()
