@@ -9,6 +9,8 @@ tests/browser; this checks that a study's unchanged Dallinger front end works to
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -43,6 +46,7 @@ EXPERIMENT = textwrap.dedent(
                 parents[0].transmit(to_whom=node)
     """
 )
+PASSWORD = "client-check-admin"
 SCRIPTS = [
     "jquery-3.7.1.min.js", "reqwest.min.js", "store+json2.min.js", "spin.min.js",
     "fingerprintjs2/1.5.1/fingerprint2.min.js", "reconnecting-websocket.js", "dallinger2.js",
@@ -52,6 +56,9 @@ PAGE = """<!DOCTYPE html>
 <html><head><title>client check</title>
 {scripts}
 </head><body>
+<div id="spinner"></div>
+<form id="questionnaire"><input name="engagement" value="4"><input name="difficulty" value="2">
+<button type="button" id="submit-questionnaire">Submit</button></form>
 <script>
 var out = {{}};
 function finish() {{ window.__result = out; }}
@@ -100,7 +107,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_page(url: str) -> dict:
+def run_page(url: str, submit: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -112,10 +119,24 @@ def run_page(url: str) -> dict:
             page.goto(url)
             page.wait_for_function("window.__result !== undefined", timeout=20_000)
             result = page.evaluate("window.__result")
+            if submit:  # the end of a study: questionnaire, /worker_complete, then the exit page
+                page.evaluate("dallinger.submitQuestionnaire('questionnaire')")
+                page.wait_for_url("**/recruiter-exit?participant_id=*", timeout=20_000)
+                result["exit_url"] = page.url
             result["page_errors"] = errors
             return result
         finally:
             browser.close()
+
+
+def question_rows(base: str) -> list[dict]:
+    """The question table, read from the admin export (the API has no question route)."""
+    resp = httpx.get(f"{base}/export", auth=("admin", PASSWORD), timeout=10)
+    resp.raise_for_status()
+    with zipfile.ZipFile(io.BytesIO(resp.content)) as archive:
+        rows = csv.DictReader(io.StringIO(archive.read("data/question.csv").decode("utf-8")))
+        return [{"question": r["question"], "number": int(r["number"]), "response": json.loads(r["response"])}
+                for r in rows]
 
 
 @pytest.mark.oracle
@@ -137,7 +158,7 @@ def test_dallingers_own_client_runs_against_simlab(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "simlab", "serve", str(folder / "client_chain.py"), "--in-memory", "--port", str(port),
          "--log-level", "WARNING"],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "OTREE_ADMIN_PASSWORD": PASSWORD},
     )
     try:
         for _ in range(100):
@@ -146,9 +167,10 @@ def test_dallingers_own_client_runs_against_simlab(tmp_path):
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        first = run_page(f"{base}/client_check?hitId=H1&assignmentId=A1&workerId=W1&mode=debug&extra=x")
+        first = run_page(f"{base}/client_check?hitId=H1&assignmentId=A1&workerId=W1&mode=debug&extra=x", submit=True)
         second = run_page(f"{base}/client_check?hitId=H1&assignmentId=A2&workerId=W2&mode=debug")
         participant = httpx.get(f"{base}/participant/1").json()["participant"]
+        questions = question_rows(base)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -162,6 +184,10 @@ def test_dallingers_own_client_runs_against_simlab(tmp_path):
     # entry information went through POST /participant (the client's default), as Dallinger stores it
     assert participant["entry_information"] == {"extra": "x"}
     assert participant["assignment_id"] == "A1"
+    # submitQuestionnaire stored the form as the answer and completed the participant (HotAir: approved)
+    assert first["exit_url"].endswith("/recruiter-exit?participant_id=1")
+    assert participant["status"] == "approved"
+    assert questions == [{"question": "questionnaire", "number": 1, "response": {"engagement": "4", "difficulty": "2"}}]
     # the second participant's node is the chain's second: getTransmissions receives the first one's info
     assert [t["status"] for t in second["transmissions"]["transmissions"]] == ["received"]
     assert [i["contents"] for i in second["received"]["infos"]] == [first["info"]["info"]["contents"]]
