@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .store import DALLINGER_TABLES, ROW_CLASSES, GraphStore
+from .domain.otree.sessions import otree_status
 from .store.records import ParticipantRow
 
 Table = tuple[Sequence[str], list[Sequence[Any]]]
@@ -33,6 +34,28 @@ def dallinger_columns(table: str) -> Sequence[str]:
     if table == "participant":
         return ParticipantRow.dallinger_columns
     return ROW_CLASSES[table].columns
+
+
+#: Dallinger 12.4.0's NOT NULL columns that have a default (models.py): a NULL here would
+#: make ``dallinger.data.bootstrap_db_from_zip`` fail, so an export writes the default.
+#: ``"*"`` is every table (SharedMixin).  NOT NULL columns without a default (worker_id,
+#: question.number, notification.event_type, ...) are always set by the domain.
+NOT_NULL_DEFAULTS: dict[tuple[str, str], Any] = {
+    ("*", "failed"): False,
+    ("*", "details"): {},
+    ("participant", "entry_information"): {},
+    ("participant", "status"): "working",
+    ("network", "max_size"): 1_000_000,
+    ("network", "full"): False,
+    ("network", "role"): "default",
+    ("transmission", "status"): "pending",
+    ("vector", "type"): "vector",
+}
+
+
+def column_defaults(table: str, columns: Sequence[str]) -> list[Any]:
+    """Per column of ``table``: the value a NULL is exported as (None: stays NULL)."""
+    return [NOT_NULL_DEFAULTS.get((table, c), NOT_NULL_DEFAULTS.get(("*", c))) for c in columns]
 
 
 def pg_value(value: Any) -> str | None:
@@ -72,10 +95,16 @@ def snapshot(store: GraphStore) -> dict[str, Table]:
     tables: dict[str, Table] = {}
     for table in DALLINGER_TABLES:
         columns = dallinger_columns(table)
-        tables[f"data/{table}.csv"] = (columns, [[pg_value(getattr(row, c)) for c in columns] for row in store.rows(table)])
+        pairs = list(zip(columns, column_defaults(table, columns)))
+        rows = [[pg_value(_or_default(getattr(row, c), d)) for c, d in pairs] for row in store.rows(table)]
+        tables[f"data/{table}.csv"] = (columns, rows)
     for name, (columns, rows) in otree_tables(store).items():
         tables[name] = (columns, [[pg_value(v) for v in row] for row in rows])
     return tables
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 def otree_tables(store: GraphStore) -> dict[str, Table]:
@@ -135,7 +164,7 @@ def otree_tables(store: GraphStore) -> dict[str, Table]:
                 p.label,
                 p.visited,
                 p.payoff,
-                p.status,
+                otree_status(p),
                 p.id,
                 *((p.vars or {}).get(k) for k in p_vars),
                 p.session_code,

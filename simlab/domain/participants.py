@@ -57,7 +57,8 @@ class Participant(Model, ParticipantRow):
             hit_id=hit_id,
             mode=mode,
             fingerprint_hash=fingerprint_hash,
-            entry_information=entry_information,
+            # Dallinger keeps only truthy entry information; its column is NOT NULL with default {}
+            entry_information=entry_information if entry_information else {},
             unique_id=f"{worker_id}:{assignment_id}",
         )
         self._init_columns(columns)

@@ -37,7 +37,12 @@ class Recruiter:
 
     def open_recruitment(self, n: int = 1) -> dict[str, Any]:
         self.open = True
-        return {"items": self.recruit(n), "message": "Recruitment requests will open browser windows automatically."}
+        # HotAir's message in Dallinger 12.4.0 (observed on a real server, tests/differential)
+        message = (
+            f"\nSingle recruitment link: {self.base_url}/ad?recruiter={self.nickname}&generate_tokens=1&mode={self.mode}\n\n"
+            "Recruitment requests will open browser windows automatically."
+        )
+        return {"items": self.recruit(n), "message": message}
 
     def recruit(self, n: int = 1) -> list[str]:
         urls = []

@@ -23,6 +23,7 @@ from .admin import admin_blueprint, protect_routes
 from .health import health_blueprint
 from .dallinger import dallinger_blueprint
 from .dallinger.chat import PubSub
+from .dallinger.params import IdConverter
 from .dallinger.wire import DallingerError, error_response
 from .openapi import attach_openapi
 from .otree import otree_blueprint
@@ -77,6 +78,8 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     # "/static//etc/passwd" must be a 404, not a redirect to a merged path
     app.url_map.merge_slashes = False
+    # ``int:`` segments parsed as every id is (an id of 10,000 digits is "not found", not a 500)
+    app.url_map.converters["int"] = IdConverter
     app.config["JSON_SORT_KEYS"] = False
     app.jinja_loader = ChoiceLoader([FileSystemLoader(str(d)) for d in resources.template_dirs])
 

@@ -26,6 +26,7 @@ from ..domain import Info
 from ..domain import operations as ops
 from ..store import MAX_ID
 from .dallinger.cors import CORS_HEADERS
+from .dallinger.params import MAX_DIGITS
 from .dallinger.wire import dumps
 from .health import BODY as HEALTH_BODY
 
@@ -160,7 +161,7 @@ class FastPath:
         return node
 
     def _row(self, table: str, raw: str | None) -> Any:
-        if raw is None or not raw.isascii() or not raw.isdigit():
+        if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > MAX_DIGITS:
             raise Defer
         ident = int(raw)
         row = self.store.get(table, ident) if 0 < ident <= MAX_ID else None

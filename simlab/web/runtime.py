@@ -16,7 +16,7 @@ from quart import current_app, request
 
 from ..config import Settings
 from ..domain import Experiment
-from .dallinger.models import MODEL_ATTRIBUTE
+from .dallinger.models import JSON_BODY_ATTRIBUTE, MODEL_ATTRIBUTE
 from .dallinger.params import Params, url_id
 from .dallinger.wire import DallingerError
 
@@ -73,7 +73,8 @@ class Runtime:
         """The request's parameters, checked against the route's request model (``models.py``)."""
         view = current_app.view_functions.get(request.endpoint or "")
         model = getattr(view, MODEL_ATTRIBUTE, None)
-        return await Params.read(request, self.exp.known_classes, model)
+        json_route = getattr(view, JSON_BODY_ATTRIBUTE, False)
+        return await Params.read(request, self.exp.known_classes, model, json_route)
 
     def node(self, node_id: int, error_type: str, *, participant: Any = None) -> Any:
         """The node with ``node_id`` or a 400 with the route's message."""

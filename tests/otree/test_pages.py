@@ -34,7 +34,7 @@ async def test_vars_posted_before_arrival_reach_the_participant(client: httpx.As
     assert store.room("lab").pending_vars == {}
     detail = (await client.post(f"/api/get_session/{session['code']}", json={"participant_vars": ["age", "group"], "participant_labels": ["carol"]}, headers=AUTH)).json()
     assert detail["participants"] == [
-        {"id_in_session": 1, "code": code, "label": "carol", "payoff_in_real_world_currency": 0.0, "status": "working", "age": 44, "group": "B"}
+        {"id_in_session": 1, "code": code, "label": "carol", "payoff_in_real_world_currency": 0.0, "status": "", "age": 44, "group": "B"}
     ]
 
 

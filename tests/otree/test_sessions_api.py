@@ -114,11 +114,11 @@ async def test_get_session(create: Callable[..., Any], client: httpx.AsyncClient
         "round": 2,
         "participants": [
             {"id_in_session": 1, "code": participants[0].code, "label": "alice", "payoff_in_real_world_currency": 0.0,
-             "status": "working", "age": 31, "tags": ["x"]},
+             "status": "", "age": 31, "tags": ["x"]},
             {"id_in_session": 2, "code": participants[1].code, "label": "bob", "payoff_in_real_world_currency": 3.5,
-             "status": "approved"},
+             "status": ""},  # oTree's status, not Dallinger's "approved"
             {"id_in_session": 3, "code": participants[2].code, "label": None, "payoff_in_real_world_currency": 0.0,
-             "status": "working"},
+             "status": ""},
         ],
     }
 

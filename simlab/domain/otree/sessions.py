@@ -70,7 +70,7 @@ def create_session(
     *,
     modified_session_config_fields: Mapping[str, Any] | None = None,
     room_name: str | None = None,
-    label: str | None = None,
+    label: str | None = "",
     is_demo: bool = False,
     run_mock: bool = False,
 ) -> Any:
@@ -172,6 +172,15 @@ def sessions(store: Any) -> list[Any]:
     return [s for s in store.rows("session") if not s.is_demo]
 
 
+def otree_status(participant: Any) -> str:
+    """oTree's ``participant.status``: "" (active), which oTree itself never changes.
+
+    Only a study's own code sets it in oTree (e.g. "finished"); ``participant.status``
+    in simlab is Dallinger's column ("working", ...), which must not leak into oTree's answers.
+    """
+    return ""
+
+
 def session_summary(session: Any) -> dict[str, Any]:
     """The fields oTree lists for a session (``GET /api/sessions``), URLs aside."""
     return {
@@ -236,7 +245,7 @@ def session_detail(
             "code": p.code,
             "label": p.label,
             "payoff_in_real_world_currency": real_world_payoff(p.payoff, session.config),
-            "status": p.status,
+            "status": otree_status(p),
         }
         item.update(_picked(p.vars or {}, wanted, "participant"))
         participants.append(item)

@@ -73,8 +73,10 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         assignment_id = params.text("Event.1.AssignmentId", optional=True)
         raw_pid = params.text("participant_id", optional=True)
         participant_id = path_id(params, "participant_id", raw_pid) if raw_pid else None
-        if assignment_id is None and participant_id is None:
+        if assignment_id is None and not raw_pid:
             raise params.fail("Event.1.AssignmentId or participant_id not specified")
+        if raw_pid and participant_id is None:  # beyond every id (e.g. 10,000 digits)
+            raise DallingerError(f"ParticipantId not found: {raw_pid}")
         with rt.atomic("/notifications server error", status=400):
             try:
                 lifecycle.notify(exp, event_type, assignment_id, participant_id)

@@ -24,6 +24,8 @@ from quart_schema.validation import DataSource
 
 #: Where a route reads its model (set on the view function by ``query``/``form``/``json_body``).
 MODEL_ATTRIBUTE = "_simlab_params_model"
+#: Set on a view that reads its own JSON body (``json_body``).
+JSON_BODY_ATTRIBUTE = "_simlab_json_body"
 EXTRA_RESPONSES_ATTRIBUTE = "_simlab_extra_responses"
 
 #: Dallinger's booleans: exactly ``True`` or ``False`` (``request_parameter(parameter_type="bool")``).
@@ -249,8 +251,14 @@ def form(model: type[Model]) -> Callable[[F], F]:
 
 
 def json_body(model: type[Model]) -> Callable[[F], F]:
-    """The route reads ``model`` from a JSON body."""
-    return _bind(model, document_request(model, source=DataSource.JSON))
+    """The route reads ``model`` from a JSON body (itself: ``Params`` ignores JSON bodies)."""
+    bind = _bind(model, document_request(model, source=DataSource.JSON))
+
+    def decorate(view: F) -> F:
+        setattr(view, JSON_BODY_ATTRIBUTE, True)
+        return bind(view)
+
+    return decorate
 
 
 @dataclass(frozen=True)

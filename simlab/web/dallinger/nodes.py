@@ -14,7 +14,7 @@ from quart import Blueprint
 from ...domain import Info, Node, Transformation
 from ...domain import operations as ops
 from . import models as m
-from .params import path_id, url_id
+from .params import id_or_none, integer_literal, path_id, url_id
 from .wire import DallingerError, bare_error, success
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
 def _resolve(rt: Runtime, value: str, table: str, missing: str, participant: Any) -> Any:
     """``what``/``to_whom``: an id of an info/node, else a name in ``known_classes`` (spec 4.16)."""
     try:
-        ident = int(value)
+        ident = integer_literal(value)
     except ValueError:
         cls = rt.exp.known_classes.get(value)
         if cls is None:
@@ -169,7 +169,7 @@ def _resolve(rt: Runtime, value: str, table: str, missing: str, participant: Any
                 f"/node/transmit POST, {value} not in experiment.known_classes", participant=participant
             ) from None
         return cls
-    row = rt.store.get(table, url_id(ident) if ident > 0 else None)
+    row = rt.store.get(table, id_or_none(ident))
     if row is None:
         raise DallingerError(missing, participant=participant)
     if table == "info" and not isinstance(row, Info):

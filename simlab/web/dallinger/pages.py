@@ -12,7 +12,6 @@ are 404, whatever their encoding.
 from __future__ import annotations
 
 import logging
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from . import models as m
 from .page_context import page_context
 from .params import path_id
 from .vendor import vendored_file
-from .wire import error_page, participant_identity
+from .wire import DallingerError, error_page, participant_identity
 
 log = logging.getLogger("simlab.pages")
 
@@ -198,11 +197,12 @@ def register(bp: Blueprint, rt: Runtime) -> None:
     async def recruiter_exit() -> Any:
         raw = request.args.get("participant_id")
         if not raw:
-            return await html_error(rt, "/recruiter-exit GET: param participant_id is required", 400)
+            # Dallinger answers these two in its JSON error envelope (observed: tests/differential)
+            raise DallingerError("/recruiter-exit GET: param participant_id is required", status=400)
         params = await rt.params()
         participant = store.get("participant", path_id(params, "participant_id", raw))
         if participant is None:
-            return await html_error(rt, f"/recruiter-exit GET: no participant found for ID {escape(raw)}", 404)
+            raise DallingerError(f"/recruiter-exit GET: no participant found for ID {raw}", status=404)
         recruiter = recruiter_class(participant.recruiter_id)
         return await render_page(
             "exit_recruiter.html",

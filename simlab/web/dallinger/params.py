@@ -1,7 +1,7 @@
 """Dallinger's request parameters: where they come from and how they are checked.
 
 Values come from the query string merged with form fields, as Flask's
-``request.values``; simlab also accepts a JSON object body (a superset).  The
+``request.values``; a JSON body is ignored (and logged), as Dallinger ignores it.  The
 rules and messages are those of Dallinger's ``request_parameter`` (spec 2),
 whose messages start with ``request.url`` and the method.  Where Dallinger
 answers bad input with a 500, simlab raises a 400 in the same style naming the
@@ -11,21 +11,29 @@ parameter, the value and the rule.
 from __future__ import annotations
 
 import json
-import math
+import logging
 import re
 from urllib.parse import parse_qsl, unquote_to_bytes
 from collections.abc import Mapping
 from typing import Any
 
 from quart import Request
+from werkzeug.routing import BaseConverter, ValidationError
 
 from ...domain.operations import PROPERTY_NAMES, Properties
 from ...store import MAX_ID
 from .models import Model, Spec, specs
 from .wire import DallingerError
 
+logger = logging.getLogger("simlab.web")
+
 _MISSING = object()
 _ID = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"\s*[-+]?0*([0-9_]*)\s*")
+#: More significant digits than any id (or 64-bit integer) can have.
+MAX_DIGITS = 19
+#: What an over-long literal parses to: beyond every id, so lookups find nothing.
+OUT_OF_RANGE = MAX_ID + 1
 
 
 class UndeclaredParameter(RuntimeError):
@@ -86,16 +94,27 @@ class Params:
         return self.request.method
 
     @classmethod
-    async def read(cls, request: Request, known_classes: Mapping[str, type], model: type[Model] | None = None) -> Params:
+    async def read(
+        cls, request: Request, known_classes: Mapping[str, type], model: type[Model] | None = None, json_route: bool = False
+    ) -> Params:
+        """The query string merged with the form fields, as Flask's ``request.values``.
+
+        A JSON body is ignored, as Dallinger ignores it (spec 2): the route then
+        answers what Dallinger answers, e.g. the 400 for a missing parameter, and a
+        warning names the cause.  ``json_route``: the route reads its JSON body itself.
+        """
         values = _strict_pairs(request, request.query_string, "the query string")
         body: dict[str, str] = {}
         if request.method != "GET" or request.content_length:
             mimetype = request.mimetype
-            if mimetype == "application/json":
-                data = _json_body(request, await request.get_data(as_text=False))
-                if not isinstance(data, dict):
-                    raise DallingerError(f"{request.url} {request.method} request, body is not a JSON object")
-                body = {k: _as_text(v) for k, v in data.items() if v is not None}
+            if mimetype == "application/json" or mimetype.endswith("+json"):
+                if not json_route and request.content_length != 0:
+                    logger.warning(
+                        "%s %s: JSON body ignored; Dallinger reads parameters from the query string "
+                        "and form fields only (send the body form-encoded)",
+                        request.method,
+                        request.path,
+                    )
             elif mimetype == "application/x-www-form-urlencoded" or not mimetype:
                 # parse_qsl is several times cheaper than werkzeug's form parser on this hot path
                 raw = await request.get_data(as_text=False)
@@ -136,7 +155,7 @@ class Params:
         if value is None or isinstance(value, int):
             return value
         try:
-            number = int(value)
+            number = integer_literal(value)
         except ValueError:
             raise self.fail(f"non-numeric {name}: {value}") from None
         if abs(number) > MAX_ID:
@@ -203,18 +222,6 @@ def _strict_pairs(request: Request, raw: bytes, where: str) -> dict[str, str]:
         raise DallingerError(f"{request.url} {request.method} request, invalid UTF-8 in {where}") from None
 
 
-def _json_body(request: Request, raw: bytes) -> Any:
-    """The parsed JSON body, None if it is not JSON; invalid UTF-8 is a 400 (found by fuzzing: was a 500)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise DallingerError(f"{request.url} {request.method} request, invalid UTF-8 in the request body") from None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-
-
 def check_path(request: Request) -> None:
     """Refuse a URL path with invalid UTF-8 or NUL in its percent-escapes (spec 9.14)."""
     raw = request.scope.get("raw_path") or request.path.encode()
@@ -239,18 +246,6 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not storable JSON")
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, float) and not math.isfinite(value):
-        return json.dumps(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    return "" if value is None else str(value)
-
-
 def path_id(params: Params, name: str, raw: str) -> int | None:
     """An id from an untyped URL segment: 400 if not an integer, None if out of range.
 
@@ -259,10 +254,73 @@ def path_id(params: Params, name: str, raw: str) -> int | None:
     """
     if not _ID.fullmatch(raw):
         raise params.fail(f"non-numeric {name}: {raw}")
-    number = int(raw)
+    return id_or_none(integer_literal(raw))
+
+
+def integer_literal(raw: str) -> int:
+    """``int(raw)``, but a literal of more than ``MAX_DIGITS`` digits is ``±OUT_OF_RANGE``.
+
+    The one place ids and integer parameters are parsed: ``int()`` refuses literals
+    of more than 4,300 digits with a ValueError that is not "non-numeric", and a
+    route must answer an over-long id with its usual "does not exist".  Raises
+    ValueError for what ``int()`` refuses otherwise.
+    """
+    match = _DECIMAL.fullmatch(raw)
+    if match is not None and len(match.group(1).replace("_", "")) > MAX_DIGITS:
+        if not _plain_digits(match.group(1)):
+            raise ValueError(f"invalid integer literal: {raw[:32]}")
+        return OutOfRange(raw)
+    return int(raw)
+
+
+class OutOfRange(int):
+    """An over-long integer literal: ``±OUT_OF_RANGE`` as a number, the literal as text.
+
+    Messages that name the id (``node 999... does not exist``) then quote what was sent.
+    """
+
+    literal: str
+
+    def __new__(cls, literal: str) -> OutOfRange:
+        value = super().__new__(cls, -OUT_OF_RANGE if literal.lstrip().startswith("-") else OUT_OF_RANGE)
+        value.literal = literal
+        return value
+
+    def __str__(self) -> str:
+        return self.literal
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return format(self.literal, spec)
+
+
+def _plain_digits(digits: str) -> bool:
+    """Digits with single underscores between them, as ``int()`` accepts."""
+    return not digits.startswith("_") and not digits.endswith("_") and "__" not in digits
+
+
+def id_or_none(number: int) -> int | None:
+    """``number`` if a row may have it as id, else None."""
     return number if 0 < number <= MAX_ID else None
 
 
 def url_id(value: int) -> int | None:
     """An ``int:`` URL segment, or None when no row can have it."""
     return value if value <= MAX_ID else None
+
+
+class IdConverter(BaseConverter):
+    """werkzeug's ``int`` converter, parsed by ``integer_literal`` (an over-long id is no 500)."""
+
+    regex = r"\d+"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        try:
+            return integer_literal(value)
+        except ValueError:  # e.g. 5,000 non-ASCII digits: no route matches, as in werkzeug
+            raise ValidationError() from None
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))

@@ -5,7 +5,8 @@ separators, datetimes as naive ``isoformat()`` (microseconds dropped when zero),
 and errors as ``{"status": "error", "html": <error page>}`` whose page carries a
 ``form#error-response`` with the hidden ``error_type`` input that Dallinger's
 JavaScript client reads.  simlab also adds the message as ``"message"``, which
-the spec allows.
+the spec allows.  Every JSON text escapes ``<``, ``>`` and ``&`` (``jsontext``):
+the message echoes the caller's input.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from html import escape
 from typing import Any
 
 from quart import Response
+
+from .. import jsontext
 
 JSON = "application/json"
 
@@ -29,7 +32,8 @@ def _default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, default=_default)
+    """Dallinger's ``json.dumps`` text, with ``<``, ``>``, ``&`` escaped (``jsontext``)."""
+    return jsontext.dumps(data, default=_default)
 
 
 def success(**payload: Any) -> Response:

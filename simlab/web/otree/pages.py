@@ -89,7 +89,9 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
         try:
             participant = run(lambda: otree.join_room(store, study, room_name, label))
         except otree.LabelNotFound:
-            return text("This participant label was not found", 404)
+            # oTree 6.0.15's answer (observed): its form errors as a dict in an HTML <pre>
+            error = {"participant_label": "This participant label was not found"}
+            return Response(f"<pre>{error}</pre>", status=404, content_type="text/html; charset=utf-8")
         except otree.SessionFull:
             return text("Session is full: every participant of this session has already started.", 404)
         if participant is None:
@@ -107,7 +109,8 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
         try:
             participant = run(lambda: otree.join_session(store, join_code))
         except NotFound:
-            return text("This session link is not valid (maybe the session was deleted)", 404)
+            # oTree's db.get_or_404 text (observed)
+            return text(f"Not found (maybe the session was deleted): Session, {{'_anonymous_code': {join_code!r}}}", 404)
         except otree.SessionFull:
             return text("Session is full: every participant of this session has already started.", 404)
         return redirect(start_url(participant), 302)

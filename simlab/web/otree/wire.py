@@ -18,6 +18,7 @@ from typing import Any
 from quart import Response
 
 from ...config import Settings
+from .. import jsontext
 from ...errors import InvalidRequest, NotFound
 
 JSON = "application/json"
@@ -29,7 +30,8 @@ def text(message: str, status: int) -> Response:
 
 
 def json_response(payload: Any) -> Response:
-    return Response(json.dumps(payload, allow_nan=False), status=200, content_type=JSON)
+    """oTree's JSON answer; ``<``, ``>``, ``&`` escaped as in every simlab JSON answer (``jsontext``)."""
+    return Response(jsontext.dumps(payload, allow_nan=False), status=200, content_type=JSON)
 
 
 class ApiError(Exception):

@@ -41,11 +41,12 @@ async def test_create_info_from_query_string(client, build):
     assert resp.json()["info"]["contents"] == "viaquery"
 
 
-async def test_create_info_accepts_a_json_body(client, build):
+async def test_create_info_ignores_a_json_body_as_dallinger_does(client, build):
     await build.agent()
     resp = await client.post("/info/1", json={"contents": "j", "info_type": "Gene"})
-    assert resp.status_code == 200, resp.text
-    assert (resp.json()["info"]["contents"], resp.json()["info"]["type"]) == ("j", "gene")
+    message = assert_param_error(resp)
+    assert message == f"{BASE}/info/1 POST request, contents not specified"
+    assert build.store.count("info") == 0
 
 
 async def test_create_info_contents_checked_before_node(client):

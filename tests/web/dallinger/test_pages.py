@@ -15,7 +15,7 @@ from simlab.store import GraphStore
 from simlab.web import create_app
 
 from ..conftest import ChainExperiment
-from .helpers import BASE
+from .helpers import BASE, assert_error
 
 CORS = {
     "access-control-allow-origin": "*",
@@ -113,12 +113,10 @@ async def test_dashboard_is_401(client):
 
 
 async def test_recruiter_exit(client, build):
-    fields = await client.get("/recruiter-exit")
-    assert fields.status_code == 400
-    assert "/recruiter-exit GET: param participant_id is required" in fields.text
+    # Dallinger's JSON error envelope, as the real server answers (tests/differential)
+    assert_error(await client.get("/recruiter-exit"), 400, "/recruiter-exit GET: param participant_id is required")
     resp = await client.get("/recruiter-exit", params={"participant_id": "999"})
-    assert resp.status_code == 404
-    assert "/recruiter-exit GET: no participant found for ID 999" in resp.text
+    assert_error(resp, 404, "/recruiter-exit GET: no participant found for ID 999")
     p = await build.participant()
     resp = await client.get("/recruiter-exit", params={"participant_id": p["id"]})
     assert resp.status_code == 200, resp.text[:300]
