@@ -117,6 +117,6 @@ def create_bot_sessions(app: Any, study: Any, specs: Sequence[Mapping[str, Any]]
             raise ValueError(f"Scenario.sessions[{i}] needs 'config' and takes num_participants/room/label; got keys {sorted(spec)}")
         with exp.store.transaction():
             create_session(
-                exp, study, spec["config"], spec.get("num_participants"), room_name=spec.get("room"), label=spec.get("label"),
+                exp, study, spec["config"], spec.get("num_participants"), room_name=spec.get("room"), label=spec.get("label") or "",
                 is_demo=True, run_mock=True,
             )
