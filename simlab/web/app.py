@@ -106,7 +106,7 @@ def create_app(
     app.register_blueprint(otree_blueprint(rt, study))  # before Dallinger's /<page> catch-alls
     app.register_blueprint(dallinger_blueprint(rt))
     if views is not None:
-        mount_flask_views(app, views, experiment.store)
+        mount_flask_views(app, views, rt)
     attach_openapi(app, __version__)
     if settings.fast_path:
         app.fast_path = FastPath(rt, journal)

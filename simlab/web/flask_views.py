@@ -23,12 +23,18 @@ logger = logging.getLogger("simlab.web")
 _AUTOMATIC = {"HEAD", "OPTIONS"}
 
 
-def mount_flask_views(app: Any, views: Flask, store: Any) -> None:
-    """Add every rule of ``views`` (but its static one) to the Quart ``app``."""
+def mount_flask_views(app: Any, views: Flask, rt: Any) -> None:
+    """Add every rule of ``views`` (but its static one) to the Quart ``app``.
+
+    ``render_template`` in a view finds the experiment's templates, then simlab's,
+    with the context Dallinger's pages get (``url_for('static', ...)``,
+    ``get_from_config``, ``experiment``).
+    """
+    from .dallinger.page_context import page_context
+
     views.jinja_loader = app.jinja_loader
-    views.jinja_env.globals.update(
-        {k: v for k, v in app.jinja_env.globals.items() if k not in ("request", "session", "g", "config")}
-    )
+    views.context_processor(lambda: page_context(rt))
+    store = rt.store
     for rule in views.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

@@ -175,3 +175,10 @@ async def test_chatroom_ws_messages_become_infos_and_transmissions(serve_demo) -
     assert [t["info_id"] for t in received] == [chat[0].id]
     # leaving: the control channel marked the nodes unsubscribed (receive_message's own bookkeeping)
     assert exp.store.get("node", nodes[0]).details.get("subscribed") is False
+
+
+async def test_sheep_market_gallery_renders_its_template_from_a_route(serve_demo) -> None:
+    app, client = await serve_demo("sheep_market")
+    resp = await client.get("/gallery")
+    assert resp.status_code == 200 and "text/html" in resp.headers["content-type"]
+    assert "/static/" in resp.text  # url_for('static', ...) inside the route's render_template
