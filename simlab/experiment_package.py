@@ -45,21 +45,7 @@ class _SiblingFinder(importlib.abc.MetaPathFinder):
             return None
         if not ((self.folder / f"{fullname}.py").is_file() or (self.folder / fullname / "__init__.py").is_file()):
             return None
-        return importlib.machinery.ModuleSpec(fullname, _SubmoduleAlias(f"{self.package}.{fullname}"))
-
-
-class _SubmoduleAlias(importlib.abc.Loader):
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self._spec: Any = None
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        module = importlib.import_module(self.target)
-        self._spec = module.__spec__
-        return module
-
-    def exec_module(self, module: ModuleType) -> None:
-        module.__spec__ = self._spec
+        return importlib.machinery.ModuleSpec(fullname, pyfile.AliasLoader(f"{self.package}.{fullname}"))
 
 
 _siblings = _SiblingFinder()

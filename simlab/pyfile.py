@@ -9,10 +9,14 @@ the server and the bot engine that load the same file share its classes.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .errors import ConfigError
 
@@ -45,3 +49,23 @@ def import_path(path: str | Path, kind: str = "module", error: type[Exception] =
         del sys.modules[name]
         raise
     return module
+
+
+class AliasLoader(importlib.abc.Loader):
+    """Loads a module name as an existing module (imported by its own name), one object under two names.
+
+    The import system sets the alias's spec on the module it creates; ``exec_module``
+    puts the module's own spec back, so the module keeps its real identity.
+    """
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self._spec: Any = None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        module = importlib.import_module(self.target)
+        self._spec = module.__spec__
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__spec__ = self._spec

@@ -17,27 +17,12 @@ from types import ModuleType
 from typing import Any
 
 from ..domain import context
+from ..pyfile import AliasLoader
 from ..domain.base import ModelMeta
 from .query import ClassLevelColumns
 
 PREFIX = "dallinger"
 TARGET = "simlab.compat.dallinger"
-
-
-class _AliasLoader(importlib.abc.Loader):
-    """Loads a name as an existing module object, leaving the module's own spec in place."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self._spec: Any = None
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        module = importlib.import_module(self.target)
-        self._spec = module.__spec__
-        return module
-
-    def exec_module(self, module: ModuleType) -> None:
-        module.__spec__ = self._spec  # the import system set the alias's spec
 
 
 class DallingerFinder(importlib.abc.MetaPathFinder):
@@ -50,7 +35,7 @@ class DallingerFinder(importlib.abc.MetaPathFinder):
         if importlib.util.find_spec(real) is None:
             return None
         is_package = hasattr(importlib.import_module(real), "__path__")
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real), is_package=is_package)
+        return importlib.machinery.ModuleSpec(fullname, AliasLoader(real), is_package=is_package)
 
 
 _finder = DallingerFinder()

@@ -83,7 +83,7 @@ async def run_recruited_bots(
     changed = trio.Event()
 
     async def one(bot_record: RecruitedBot) -> None:
-        nonlocal running, changed
+        nonlocal running
         t0 = trio.current_time()
         events.bot_started.fire(BotEvent(bot=bot_record.index, population=POPULATION, at=t0))
         bot = None
