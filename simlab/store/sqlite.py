@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import bulk
 from .graph import GraphStore
 from .records import ROW_CLASSES, Row
 
@@ -111,22 +112,48 @@ def write(db: sqlite3.Connection, batch: Iterable[tuple[str, tuple[Any, ...]]]) 
 
 ClassFor = Callable[[str, dict[str, Any]], type]
 
+#: How many rows ``load_steps`` builds between two progress reports.
+CHUNK = 20_000
 
-def load(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor) -> int:
-    """Add every stored row to ``store`` (which must be empty); returns how many.
 
-    ``class_for(table, values)`` chooses each row's class (the domain maps the
-    ``type`` column to the experiment's classes).
+def table_columns(db: sqlite3.Connection, table: str) -> list[str]:
+    """The columns ``table`` has in the file that its row class knows (``complete`` is derived)."""
+    known = ROW_CLASSES[table].column_set
+    return [r[1] for r in db.execute(f"PRAGMA table_info({_quote(table)})") if r[1] in known and r[1] != "complete"]
+
+
+def estimated_rows(db: sqlite3.Connection) -> int:
+    """About how many rows ``load`` will read: the highest id of each table (an index lookup)."""
+    total = 0
+    for table in LOAD_ORDER:
+        total += db.execute(f"SELECT max(id) FROM {_quote(table)}").fetchone()[0] or 0
+    return total
+
+
+def load_steps(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, chunk: int = CHUNK) -> Iterator[int]:
+    """Add every stored row to ``store`` (which must be empty), yielding the count so far.
+
+    Rows are built in bulk (``bulk.row_builder``) and filed table by table,
+    parents first; each yield is a point where a server may answer requests
+    (``/health``'s progress) before the next chunk.  ``class_for(table, values)``
+    chooses each row's class (the domain maps the ``type`` column to the
+    experiment's classes).
     """
     count = 0
-    for table in LOAD_ORDER:
-        cursor = db.execute(f"SELECT * FROM {_quote(table)} ORDER BY id")
-        names = [d[0] for d in cursor.description]
-        for values in cursor:
-            data = decode(table, names, values)
-            cls = class_for(table, data)
-            row = cls.__new__(cls)
-            row._init_columns(data)
-            store.add(row)
-            count += 1
+    with bulk.collection_paused():
+        for table in LOAD_ORDER:
+            names = table_columns(db, table)
+            build = bulk.row_builder(store, table, names, class_for)
+            cursor = db.execute(f"SELECT {', '.join(_quote(n) for n in names)} FROM {_quote(table)} ORDER BY id")
+            while values := cursor.fetchmany(chunk):
+                bulk.file_rows(store, table, build(values))
+                count += len(values)
+                yield count
+
+
+def load(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor) -> int:
+    """Add every stored row to ``store`` (which must be empty); returns how many."""
+    count = 0
+    for count in load_steps(db, store, class_for):
+        pass
     return count
