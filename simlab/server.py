@@ -9,9 +9,15 @@ from typing import Any
 from .config import Settings
 from .domain import Experiment
 from .domain.otree import StudySettings
-from .durability import open_durable_store
+from .datafolder import FolderLock
+from .domain.classes import class_resolver
+from .durability import Journal
+from .store import GraphStore
+from .store import sqlite as db_file
 from .experiment_file import load_experiment_file
+from .errors import ConfigError
 from .web import create_app
+from .web.loading import LoadingGate
 
 logger = logging.getLogger("simlab.server")
 
@@ -32,6 +38,17 @@ def build_server(experiment_path: Path | None, settings: Settings, *, in_memory:
     if in_memory:
         app = create_app(experiment, settings=settings, config=config, folder=folder, study=study)
         return app, name + " (in memory)"
-    store, journal, loaded = open_durable_store(settings.data_dir, experiment)
+    # the folder's lock first: a second server must not even read a file another one writes
+    lock = FolderLock(settings.data_dir).acquire()
+    try:
+        db = db_file.connect(Path(settings.data_dir) / db_file.FILE_NAME)
+    except db_file.DataFileError as exc:
+        lock.release()
+        raise ConfigError(str(exc)) from None
+    store = GraphStore()
+    journal = Journal(db)
+    store.listeners.append(journal.on_commit)
     app = create_app(experiment, settings=settings, store=store, config=config, folder=folder, journal=journal, study=study)
-    return app, f"{name} (durable in {settings.data_dir}/, {loaded} rows loaded)"
+    gate = LoadingGate(app, db, store, class_resolver(experiment))
+    gate.lock = lock
+    return gate, f"{name} (durable in {settings.data_dir}/, loading about {gate.total} rows)"
