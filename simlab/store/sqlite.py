@@ -173,6 +173,9 @@ def load_steps(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, c
                     yield count
     except sqlite3.DatabaseError as exc:
         raise DataFileError(f"{db_path(db)} cannot be read: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        # a value simlab never wrote (hand-edited or foreign rows): say where, not a traceback
+        raise DataFileError(f"{db_path(db)}: table {table!r} holds a row simlab cannot load ({type(exc).__name__}: {exc})") from None
 
 
 def db_path(db: sqlite3.Connection) -> str:
