@@ -12,7 +12,7 @@ from simlab.store import GraphStore
 from simlab.store import sqlite as db_file
 from simlab.web import create_app
 from simlab.web.loading import LoadingGate
-from tests.store.test_bulk import Study, make_study
+from tests.store.study import Study, make_study
 
 
 async def test_health_is_503_with_progress_until_loaded(tmp_path: Path) -> None:

@@ -5,22 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from simlab import Agent, Chain, Experiment, Info, Node
-from simlab.domain import operations as ops
 from simlab.domain.classes import class_resolver
 from simlab.store import GraphStore
 from simlab.store import sqlite as db_file
-
-
-class Memo(Info):
-    __mapper_args__ = {"polymorphic_identity": "memo"}
-
-
-class Study(Experiment):
-    experiment_repeats = 2
-
-    def create_network(self):
-        return Chain(max_size=6)
+from simlab import Info
+from tests.store.study import Memo, Study, make_study
 
 
 def ids(rows: Any) -> list[int]:
@@ -47,36 +36,6 @@ def dump(store: GraphStore) -> dict[str, Any]:
         out[name] = {k: ids(v) for k, v in getattr(store, name).items()}
     out["status"] = store.status_counts()
     return out
-
-
-def make_study() -> Study:
-    exp = Study()
-    with exp.store.transaction():
-        exp.setup()
-    for k in range(5):
-        with exp.store.transaction():
-            p, _ = ops.create_participant(exp, worker_id=f"w{k}", hit_id="h", assignment_id=f"a{k}", mode="debug",
-                                          recruiter_name=None, fingerprint_hash=None, entry_information={"k": k})
-            ops.add_question(exp, p, "q", '{"a": 1}', 1)
-    net = exp.networks()[0]
-    nodes = []
-    for k in range(5):
-        with exp.store.transaction():
-            node = Agent(network=net) if k % 2 else Node(network=net)
-            net.add_node(node)
-            nodes.append(node)
-    with exp.store.transaction():
-        for k, node in enumerate(nodes[:-1]):
-            info = (Memo if k % 2 else Info)(origin=node, contents=f"c{k}", details={"k": [k]})
-            node.transmit(what=info)
-            if k % 2:
-                nodes[k + 1].receive()
-        Info(origin=nodes[0])  # pending (no contents)
-        Info(origin=nodes[1], contents="x").fail("bad")
-        nodes[2].replicate(nodes[1].infos()[0])
-        nodes[4].fail("gone")
-        exp.store.get("participant", 1).status = "approved"
-    return exp
 
 
 def test_bulk_load_rebuilds_every_row_and_index(tmp_path: Path) -> None:
