@@ -78,10 +78,7 @@ def row_builder(store: GraphStore, table: str, names: Sequence[str], class_for: 
     ]
     lines += [f"            r.{name} = {_value_code(name, index)}" for index, name in enumerate(names)]
     lines += [f"            r.{name} = defaults[{name!r}]()" for name in defaults]
-    lines += ["            by_id[r.id] = r"]
-    lines += ["            " + line for line in FILING.get(table, ["index(r, 1)"])]
-    lines += ["            append(r)", "    finally:", "        classes.restore()"]
-    lines += ["    if out and out[-1].id > last_id[table]:", "        last_id[table] = out[-1].id", "    return out"]
+    lines += ["            append(r)", "    finally:", "        classes.restore()", "    return out"]
     namespace: dict[str, Any] = {
         "new": object.__new__,
         "store": store,
@@ -89,15 +86,6 @@ def row_builder(store: GraphStore, table: str, names: Sequence[str], class_for: 
         "loads": _loads,
         "classes": classes,
         "defaults": defaults,
-        "table": table,
-        "by_id": store._rows[table],
-        "last_id": store._last_id,
-        "index": getattr(store, "_index_" + table),
-        "node_ix": store._node_ix,
-        "info_trans": store._info_trans,
-        "info_tf": store._info_transformations,
-        "vector_trans": store._vector_trans,
-        "count_info": _info_counter(store),
     }
     exec("\n".join(lines), namespace)  # noqa: S102 - source built above from checked identifiers
     build: Builder = namespace["build"]
@@ -148,45 +136,63 @@ def _missing_defaults(row_class: type, names: Sequence[str]) -> dict[str, Callab
     return out
 
 
-#: How the two big tables are filed into their indexes, inline in the builder (the
-#: other tables go through their ``_index_<table>`` method): the same effect as
-#: ``IndexedTables._index_info`` / ``_index_transmission`` on a row being added.
-FILING: dict[str, list[str]] = {
-    "info": [
-        "node_ix[r.origin_id].infos.append(r)",
-        "info_trans[r.id] = []",
-        "info_tf[r.id] = []",
-        "count_info(r)",
-    ],
-    "transmission": [
-        "d = node_ix[r.destination_id]",
-        "node_ix[r.origin_id].out_trans.append(r)",
-        "d.in_trans.append(r)",
-        "info_trans[r.info_id].append(r)",
-        "vector_trans[r.vector_id].append(r)",
-        "if not r.failed:",
-        "    if r.status == 'pending':",
-        "        d.pending_in[r.id] = r",
-        "    elif r.status == 'received':",
-        "        d.received[r.info_id] = d.received.get(r.info_id, 0) + 1",
-    ],
-}
+def file_rows(store: GraphStore, table: str, rows: list[Any]) -> None:
+    """Put freshly built ``rows`` of ``table`` (in id order) into the store and its indexes."""
+    if not rows:
+        return
+    by_id = store._rows[table]
+    if table == "info":
+        _file_infos(store, rows)
+    elif table == "transmission":
+        _file_transmissions(store, rows)
+    else:
+        index = getattr(store, "_index_" + table)
+        for row in rows:
+            by_id[row.id] = row
+            index(row, +1)
+    last = rows[-1].id
+    if last > store._last_id[table]:
+        store._last_id[table] = last
 
 
-def _info_counter(store: GraphStore) -> Callable[[Any], None]:
-    """Adds an info to its network's pending/completed/failed count."""
-    networks = store._network_ix
+def _file_infos(store: GraphStore, rows: list[Any]) -> None:
+    by_id = store._rows["info"]
+    node_ix = store._node_ix
+    info_trans = store._info_trans
+    info_tf = store._info_transformations
+    buckets: dict[tuple[int, str], int] = {}
+    for row in rows:
+        ident = row.id
+        by_id[ident] = row
+        node_ix[row.origin_id].infos.append(row)
+        info_trans[ident] = []
+        info_tf[ident] = []
+        key = (row.network_id, "failed_infos" if row.failed else "pending_infos" if row.contents is None else "completed_infos")
+        buckets[key] = buckets.get(key, 0) + 1
+    for (network_id, bucket), count in buckets.items():
+        net = store._network_ix[network_id]
+        setattr(net, bucket, getattr(net, bucket) + count)
 
-    def count(row: Any) -> None:
-        net = networks[row.network_id]
-        if row.failed:
-            net.failed_infos += 1
-        elif row.contents is None:
-            net.pending_infos += 1
-        else:
-            net.completed_infos += 1
 
-    return count
+def _file_transmissions(store: GraphStore, rows: list[Any]) -> None:
+    by_id = store._rows["transmission"]
+    node_ix = store._node_ix
+    info_trans = store._info_trans
+    vector_trans = store._vector_trans
+    for row in rows:
+        ident = row.id
+        by_id[ident] = row
+        destination = node_ix[row.destination_id]
+        node_ix[row.origin_id].out_trans.append(row)
+        destination.in_trans.append(row)
+        info_trans[row.info_id].append(row)
+        vector_trans[row.vector_id].append(row)
+        if not row.failed:
+            if row.status == "pending":
+                destination.pending_in[ident] = row
+            elif row.status == "received":
+                received = destination.received
+                received[row.info_id] = received.get(row.info_id, 0) + 1
 
 
 @contextmanager

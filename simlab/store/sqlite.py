@@ -168,7 +168,7 @@ def load_steps(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, c
                 build = bulk.row_builder(store, table, names, class_for)
                 cursor = db.execute(f"SELECT {', '.join(_quote(n) for n in names)} FROM {_quote(table)} ORDER BY id")
                 while values := cursor.fetchmany(chunk):
-                    build(values)
+                    bulk.file_rows(store, table, build(values))
                     count += len(values)
                     yield count
     except sqlite3.DatabaseError as exc:
