@@ -1,24 +1,31 @@
 """``simlab scenario run SCENARIO``: run a scenario script with bots and report.
 
 Exit status: 0 when every check and threshold passed, 1 when one failed, 2 when the
-command line, the scenario file or the run itself was broken (with ``--workers`` or
-``--scheduler``: a shard failed), 130 when Ctrl-C stopped a distributed run.
+command line, the scenario file or the run itself was broken (``--url`` unreachable,
+the server failing a request the run depends on, too few Dask workers within
+``--wait-workers``; with ``--workers`` or ``--scheduler``: a shard failed), 130 when
+Ctrl-C stopped the run.  Each such failure is one line.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
 
 from rich.console import Console
 
 from ..engine.loader import LoadError, load_scenario
 from ..engine.runner import RunOptions, run_scenario
+from ..engine.http import ApiError
 from ..engine.scenario import Scenario
+from .args import OneLineParser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="simlab scenario", description="Run scenario scripts (experiment + bots + checks).")
+    parser = OneLineParser(prog="simlab scenario", description="Run scenario scripts (experiment + bots + checks).")
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("run", help="run one scenario and report")
     run.add_argument("scenario", help="path to a scenarios/*.py file")
@@ -34,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     dist = run.add_argument_group("distributed (pip install 'simlab[distributed]')")
     dist.add_argument("--workers", "-w", type=int, metavar="N", help="split the bots over N shards on a local Dask cluster of N processes")
     dist.add_argument("--scheduler", metavar="ADDRESS", help="run the shards on this Dask scheduler (with --workers N: N shards)")
+    dist.add_argument(
+        "--wait-workers", type=float, default=60.0, metavar="SECONDS",
+        help="with --scheduler: how long to wait for the cluster to reach --workers threads (default 60)",
+    )
     return parser
 
 
@@ -63,14 +74,26 @@ def main(argv: list[str]) -> int:
         snapshot=not args.no_snapshot,
         otree_rest_key=args.rest_key,
     )
-    if args.workers is not None or args.scheduler is not None:
-        return _run_distributed(args, scenario, options, console)
+    if args.url is not None:
+        unreachable = check_url(args.url)
+        if unreachable:
+            console.print(f"simlab scenario: {unreachable}", highlight=False)
+            return 2
     try:
-        _ = options.virtual
-    except ValueError as exc:
-        console.print(f"simlab scenario: {exc}")
+        if args.workers is not None or args.scheduler is not None:
+            return _run_distributed(args, scenario, options, console)
+        try:
+            _ = options.virtual
+        except ValueError as exc:
+            console.print(f"simlab scenario: {exc}")
+            return 2
+        report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+    except ApiError as exc:
+        console.print(f"simlab scenario: the run stopped: {exc}", highlight=False)
         return 2
-    report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+    except KeyboardInterrupt:
+        console.print("simlab scenario: interrupted", highlight=False)
+        return 130
     verdict = "[green]PASSED[/]" if report.passed else "[red]FAILED[/]"
     data_digest = report.snapshot.digest() if report.snapshot else "not read"
     console.print(f"{scenario.name}: {verdict} · seed {report.seed} · final state {data_digest}")
@@ -84,14 +107,18 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
     if args.workers is not None and args.workers < 1:
         console.print(f"simlab scenario: --workers must be >= 1, got {args.workers}")
         return 2
-    from ..engine.distributed_run import DistributedOptions, DistributedUnavailable, run_distributed
+    from ..engine.distributed_run import DistributedOptions, DistributedUnavailable, WorkersMissing, run_distributed
 
+    if args.wait_workers <= 0:
+        console.print(f"simlab scenario: --wait-workers must be > 0, got {args.wait_workers:g}")
+        return 2
+    dist = DistributedOptions(workers=args.workers, scheduler=args.scheduler, ready_timeout=args.wait_workers)
+    if args.scheduler and args.workers and not args.quiet:
+        console.print(f"simlab: waiting up to {args.wait_workers:g} s for {args.workers} worker threads at {args.scheduler}", highlight=False)
     try:
-        outcome = run_distributed(
-            scenario, Path(args.scenario), options, DistributedOptions(workers=args.workers, scheduler=args.scheduler), console=console
-        )
-    except DistributedUnavailable as exc:
-        console.print(f"simlab scenario: {exc}")
+        outcome = run_distributed(scenario, Path(args.scenario), options, dist, console=console)
+    except (DistributedUnavailable, WorkersMissing) as exc:
+        console.print(f"simlab scenario: {exc}", highlight=False)
         return 2
     except ValueError as exc:
         console.print(f"simlab scenario: {exc}")
@@ -110,3 +137,16 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
     if outcome.faults:
         return 2
     return 0 if report.passed else 1
+
+
+def check_url(url: str) -> str | None:
+    """Why ``url`` cannot be driven (one line), or None once a server answered there (any status)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"--url must be an http(s) URL such as http://127.0.0.1:5000, got {url!r}"
+    try:
+        with httpx.Client(timeout=10) as client:
+            client.get(url.rstrip("/") + "/")
+    except httpx.HTTPError as exc:
+        return f"cannot reach --url {url}: {type(exc).__name__}: {exc or 'no answer'}"
+    return None

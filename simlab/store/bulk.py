@@ -32,16 +32,12 @@ ClassFor = Callable[[str, dict[str, Any]], type]
 Builder = Callable[[Sequence[tuple[Any, ...]]], list[Any]]
 
 
-def _loads(text: str) -> Any:
-    # most stored dicts are empty; a fresh {} is ten times cheaper than json.loads
-    return {} if text == "{}" else json.loads(text)
-
-
 def _value_code(name: str, index: int) -> str:
     """Python source decoding column ``name`` found at ``v[index]``."""
     if name in JSON_COLUMNS:
+        # most stored dicts are empty: a fresh {} costs far less than a json.loads call
         default = "None" if name == "entry_information" else "{}"
-        return f"({default} if v[{index}] is None else loads(v[{index}]))"
+        return f"({default} if v[{index}] is None else {{}} if v[{index}] == '{{}}' else loads(v[{index}]))"
     if name in TIME_COLUMNS:
         return f"(None if v[{index}] is None else iso(v[{index}]))"
     if name in BOOL_COLUMNS:
@@ -83,7 +79,7 @@ def row_builder(store: GraphStore, table: str, names: Sequence[str], class_for: 
         "new": object.__new__,
         "store": store,
         "iso": datetime.fromisoformat,
-        "loads": _loads,
+        "loads": json.loads,
         "classes": classes,
         "defaults": defaults,
     }
@@ -158,15 +154,10 @@ def file_rows(store: GraphStore, table: str, rows: list[Any]) -> None:
 def _file_infos(store: GraphStore, rows: list[Any]) -> None:
     by_id = store._rows["info"]
     node_ix = store._node_ix
-    info_trans = store._info_trans
-    info_tf = store._info_transformations
     buckets: dict[tuple[int, str], int] = {}
     for row in rows:
-        ident = row.id
-        by_id[ident] = row
+        by_id[row.id] = row
         node_ix[row.origin_id].infos.append(row)
-        info_trans[ident] = []
-        info_tf[ident] = []
         key = (row.network_id, "failed_infos" if row.failed else "pending_infos" if row.contents is None else "completed_infos")
         buckets[key] = buckets.get(key, 0) + 1
     for (network_id, bucket), count in buckets.items():
@@ -185,7 +176,11 @@ def _file_transmissions(store: GraphStore, rows: list[Any]) -> None:
         destination = node_ix[row.destination_id]
         node_ix[row.origin_id].out_trans.append(row)
         destination.in_trans.append(row)
-        info_trans[row.info_id].append(row)
+        carried = info_trans.get(row.info_id)
+        if carried is None:
+            info_trans[row.info_id] = [row]
+        else:
+            carried.append(row)
         vector_trans[row.vector_id].append(row)
         if not row.failed:
             if row.status == "pending":
@@ -196,12 +191,19 @@ def _file_transmissions(store: GraphStore, rows: list[Any]) -> None:
 
 
 @contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (restored afterwards) while many objects are made."""
+def collection_paused(*, freeze: bool = False) -> Iterator[None]:
+    """Pause the cyclic garbage collector (restored afterwards) while many objects are made.
+
+    With ``freeze``, everything alive at the end moves to the permanent generation
+    before the collector is back, so it never scans those objects (a collection
+    of 10^6 young objects would otherwise follow at once).
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()

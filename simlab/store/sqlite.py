@@ -151,18 +151,22 @@ def estimated_rows(db: sqlite3.Connection) -> int:
     return total
 
 
-def load_steps(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, chunk: int = CHUNK) -> Iterator[int]:
+def load_steps(
+    db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, chunk: int = CHUNK, *, frozen: bool = False
+) -> Iterator[int]:
     """Add every stored row to ``store`` (which must be empty), yielding the count so far.
 
     Rows are built in bulk (``bulk.row_builder``) and filed table by table,
     parents first; each yield is a point where a server may answer requests
     (``/health``'s progress) before the next chunk.  ``class_for(table, values)``
     chooses each row's class (the domain maps the ``type`` column to the
-    experiment's classes).
+    experiment's classes).  ``frozen``: leave the loaded rows out of the
+    collector's future scans (``gc.freeze``), for a server that keeps them for
+    its whole life; otherwise the first collection afterwards scans them all.
     """
     count = 0
     try:
-        with bulk.collection_paused():
+        with bulk.collection_paused(freeze=frozen):
             for table in LOAD_ORDER:
                 names = table_columns(db, table)
                 build = bulk.row_builder(store, table, names, class_for)
@@ -183,9 +187,9 @@ def db_path(db: sqlite3.Connection) -> str:
     return str(db.execute("PRAGMA database_list").fetchone()[2])
 
 
-def load(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor) -> int:
+def load(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, *, frozen: bool = False) -> int:
     """Add every stored row to ``store`` (which must be empty); returns how many."""
     count = 0
-    for count in load_steps(db, store, class_for):
+    for count in load_steps(db, store, class_for, frozen=frozen):
         pass
     return count

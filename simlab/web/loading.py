@@ -10,7 +10,6 @@ starts at once; it has nothing to write until requests come in).
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import sqlite3
@@ -55,14 +54,12 @@ class LoadingGate:
         """
         began = time.perf_counter()
         try:
-            for count in db_file.load_steps(self.db, self.store, self.class_for):
+            for count in db_file.load_steps(self.db, self.store, self.class_for, frozen=True):
                 self.loaded = count
                 await trio.sleep(0)
         except db_file.DataFileError as exc:
             self.error = str(exc)
             raise
-        # a million loaded rows live as long as the server: keep the collector from rescanning them
-        gc.freeze()
         self.seconds = time.perf_counter() - began
         self.ready = True
         logger.info("loaded %d rows in %.1f s", self.loaded, self.seconds)
