@@ -56,12 +56,12 @@ def main(argv: list[str]) -> int:
         return int(exc.code or 0)
     console = Console(stderr=True)
     if args.participants is not None and args.participants < 0:
-        console.print(f"simlab scenario: --participants must be >= 0, got {args.participants}")
+        fail(console, f"simlab scenario: --participants must be >= 0, got {args.participants}")
         return 2
     try:
         scenario = load_scenario(args.scenario)
     except (LoadError, ImportError, SyntaxError) as exc:
-        console.print(f"simlab scenario: cannot load {args.scenario}: {exc}")
+        fail(console, f"simlab scenario: cannot load {args.scenario}: {exc}")
         return 2
     options = RunOptions(
         seed=args.seed,
@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
     if args.url is not None:
         unreachable = check_url(args.url)
         if unreachable:
-            console.print(f"simlab scenario: {unreachable}", highlight=False)
+            fail(console, f"simlab scenario: {unreachable}")
             return 2
     try:
         if args.workers is not None or args.scheduler is not None:
@@ -85,11 +85,11 @@ def main(argv: list[str]) -> int:
         try:
             _ = options.virtual
         except ValueError as exc:
-            console.print(f"simlab scenario: {exc}")
+            fail(console, f"simlab scenario: {exc}")
             return 2
         report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
     except ApiError as exc:
-        console.print(f"simlab scenario: the run stopped: {exc}", highlight=False)
+        fail(console, f"simlab scenario: the run stopped: {exc}")
         return 2
     except KeyboardInterrupt:
         console.print("simlab scenario: interrupted", highlight=False)
@@ -105,12 +105,12 @@ def main(argv: list[str]) -> int:
 def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunOptions, console: Console) -> int:
     """Run the scenario's shards on Dask (``--workers`` / ``--scheduler``) and return the exit status."""
     if args.workers is not None and args.workers < 1:
-        console.print(f"simlab scenario: --workers must be >= 1, got {args.workers}")
+        fail(console, f"simlab scenario: --workers must be >= 1, got {args.workers}")
         return 2
     from ..engine.distributed_run import DistributedOptions, DistributedUnavailable, WorkersMissing, run_distributed
 
     if args.wait_workers <= 0:
-        console.print(f"simlab scenario: --wait-workers must be > 0, got {args.wait_workers:g}")
+        fail(console, f"simlab scenario: --wait-workers must be > 0, got {args.wait_workers:g}")
         return 2
     dist = DistributedOptions(workers=args.workers, scheduler=args.scheduler, ready_timeout=args.wait_workers)
     if args.scheduler and args.workers and not args.quiet:
@@ -118,10 +118,10 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
     try:
         outcome = run_distributed(scenario, Path(args.scenario), options, dist, console=console)
     except (DistributedUnavailable, WorkersMissing) as exc:
-        console.print(f"simlab scenario: {exc}", highlight=False)
+        fail(console, f"simlab scenario: {exc}")
         return 2
     except ValueError as exc:
-        console.print(f"simlab scenario: {exc}")
+        fail(console, f"simlab scenario: {exc}")
         return 2
     report = outcome.report
     for fault in outcome.faults:
@@ -137,6 +137,11 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
     if outcome.faults:
         return 2
     return 0 if report.passed else 1
+
+
+def fail(console: Console, line: str) -> None:
+    """Print an error as one line: no wrapping at the terminal width, no markup."""
+    console.print(line, soft_wrap=True, highlight=False, markup=False)
 
 
 def check_url(url: str) -> str | None:

@@ -116,8 +116,8 @@ def dask_client(dist: DistributedOptions) -> Iterator[tuple[Any, int]]:
             while (threads := sum(w["nthreads"] for w in client.scheduler_info()["workers"].values())) < want:
                 if time.monotonic() > deadline:
                     raise WorkersMissing(
-                        f"the Dask cluster at {dist.scheduler} has {threads} worker threads after {dist.ready_timeout:g} s;"
-                        f" --workers {want} wants {want} (start more workers or lower --workers)"
+                        f"the Dask cluster at {dist.scheduler} has {threads} worker threads after {dist.ready_timeout:g} s,"
+                        f" fewer than --workers {want} (start more workers or lower --workers)"
                     )
                 time.sleep(0.5)
             yield client, dist.workers or threads
