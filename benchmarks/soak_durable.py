@@ -170,6 +170,7 @@ async def soak(minutes: float, rate: float, bots: int) -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
                 stop_code = server.wait()
+        del run.minutes[int(minutes + 0.999):]  # answers that came in after the deadline
         return verdict(run, data, restart, stop_code)
 
 

@@ -9,15 +9,9 @@ from typing import Any
 from .config import Settings
 from .domain import Experiment
 from .domain.otree import StudySettings
-from .datafolder import FolderLock
-from .domain.classes import class_resolver
-from .durability import Journal
-from .store import GraphStore
-from .store import sqlite as db_file
 from .experiment_file import load_experiment_file
-from .errors import ConfigError
 from .web import create_app
-from .web.loading import LoadingGate
+from .web.loading import durable_app
 
 logger = logging.getLogger("simlab.server")
 
@@ -38,17 +32,5 @@ def build_server(experiment_path: Path | None, settings: Settings, *, in_memory:
     if in_memory:
         app = create_app(experiment, settings=settings, config=config, folder=folder, study=study)
         return app, name + " (in memory)"
-    # the folder's lock first: a second server must not even read a file another one writes
-    lock = FolderLock(settings.data_dir).acquire()
-    try:
-        db = db_file.connect(Path(settings.data_dir) / db_file.FILE_NAME)
-    except db_file.DataFileError as exc:
-        lock.release()
-        raise ConfigError(str(exc)) from None
-    store = GraphStore()
-    journal = Journal(db)
-    store.listeners.append(journal.on_commit)
-    app = create_app(experiment, settings=settings, store=store, config=config, folder=folder, journal=journal, study=study)
-    gate = LoadingGate(app, db, store, class_resolver(experiment))
-    gate.lock = lock
+    gate = durable_app(experiment, settings, config=config, folder=folder, study=study)
     return gate, f"{name} (durable in {settings.data_dir}/, loading about {gate.total} rows)"

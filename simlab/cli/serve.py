@@ -68,7 +68,11 @@ def main(argv: list[str]) -> int:
         return 2
     url = f"http://{settings.host}:{sock.getsockname()[1]}"
     print(f"simlab: serving {description} on {url}", flush=True)
-    trio.run(partial(serve, app, settings, sock=sock, handle_signals=True))
+    try:
+        trio.run(partial(serve, app, settings, sock=sock, handle_signals=True))
+    except KeyboardInterrupt:  # only before the signal handlers are in place
+        print("simlab serve: interrupted", file=sys.stderr)
+        return 130
     error = getattr(app, "error", None)
     if error:
         print(f"simlab serve: {error}", file=sys.stderr)

@@ -15,10 +15,16 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import trio
 
+from ..config import Settings
+from ..datafolder import FolderLock
+from ..domain.classes import class_resolver
+from ..durability import Journal
+from ..errors import ConfigError
 from ..store import GraphStore
 from ..store import sqlite as db_file
 
@@ -75,3 +81,27 @@ class LoadingGate:
         headers = [(b"content-type", b"application/json"), (b"retry-after", b"1"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def durable_app(experiment: Any, settings: Settings, **app_options: Any) -> LoadingGate:
+    """The app of a durable server on ``settings.data_dir``, behind a gate until its store is loaded.
+
+    Takes the folder's lock first (a second server must not even read a file
+    another one writes) and checks the database; both fail with ``ConfigError``
+    (one line naming the folder or the file).  ``app_options`` go to ``create_app``.
+    """
+    from .app import create_app
+
+    lock = FolderLock(settings.data_dir).acquire()
+    try:
+        db = db_file.connect(Path(settings.data_dir) / db_file.FILE_NAME)
+    except db_file.DataFileError as exc:
+        lock.release()
+        raise ConfigError(str(exc)) from None
+    store = GraphStore()
+    journal = Journal(db)
+    store.listeners.append(journal.on_commit)
+    app = create_app(experiment, settings=settings, store=store, journal=journal, **app_options)
+    gate = LoadingGate(app, db, store, class_resolver(experiment))
+    gate.lock = lock
+    return gate
