@@ -7,6 +7,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -67,6 +68,14 @@ async def test_second_server_on_a_folder_refuses_and_a_killed_owner_never_blocks
         assert str(tmp_path) in second.stderr and f"pid {first.pid}" in second.stderr
         assert "serving" not in second.stdout
         more = await post_participants(f"http://127.0.0.1:{port}", 3, "x")
+        # export reads a committed snapshot beside the writing server (WAL): allowed, and complete
+        export = subprocess.run(
+            [sys.executable, "-m", "simlab", "export", "--data-dir", str(tmp_path), "--out", str(tmp_path / "live.zip")],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert export.returncode == 0, export.stderr
+        with zipfile.ZipFile(tmp_path / "live.zip") as zf:
+            assert len(zf.read("data/participant.csv").decode().strip().splitlines()) == 1 + 8
     finally:
         first.kill()  # SIGKILL: the lock must not outlive the process
         first.communicate()
