@@ -3,12 +3,12 @@
 ``GraphStore.add`` does per-request work for every row (an id, a clock read, the
 undo log, listener calls, one index method).  A restart loads 10^6 rows, so here
 each table gets a row builder compiled once for the file's column list (one
-``object.__setattr__`` per column, decoding only the columns that need it), and
-the two big tables (infos, transmissions) are filed into their indexes by one
-tight loop per chunk.  The indexes end up exactly as ``add`` would leave them
+slot store per column, decoding only the columns that need it), and the two big
+tables (infos, transmissions) are filed into their indexes by one tight loop
+per chunk.  The indexes end up exactly as ``add`` would leave them
 (``tests/store/test_bulk.py`` compares the two).  Garbage collection is paused
 while the rows are built: 10^6 new objects would otherwise trigger repeated
-full collections.
+full collections.  ``benchmarks/restart.py`` measures it against a plain read.
 """
 
 from __future__ import annotations
