@@ -38,6 +38,8 @@ class FolderLock:
 
     def acquire(self) -> FolderLock:
         """Take the lock now or raise ``DataFolderBusy`` naming the owner's pid (never waits)."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ConfigError(f"data folder {self.folder}/ cannot be used: it is a file, not a folder")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
