@@ -9,9 +9,9 @@ from typing import Any
 from .config import Settings
 from .domain import Experiment
 from .domain.otree import StudySettings
-from .durability import open_durable_store
 from .experiment_file import load_experiment_file
 from .web import create_app
+from .web.loading import durable_app
 
 logger = logging.getLogger("simlab.server")
 
@@ -45,10 +45,7 @@ def build_server(
         app = create_app(experiment, settings=settings, config=config, folder=folder, study=study, views=views)
         description = name + " (in memory)"
     else:
-        store, journal, count = open_durable_store(settings.data_dir, experiment)
-        app = create_app(
-            experiment, settings=settings, store=store, config=config, folder=folder, journal=journal, study=study, views=views
-        )
-        description = f"{name} (durable in {settings.data_dir}/, {count} rows loaded)"
+        app = durable_app(experiment, settings, config=config, folder=folder, study=study, views=views)
+        description = f"{name} (durable in {settings.data_dir}/, loading about {app.total} rows)"
     app.working_dir = working_dir
     return app, description

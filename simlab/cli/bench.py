@@ -17,6 +17,7 @@ import trio
 
 from ..bench.local_server import LocalServer, rss_bytes
 from ..bench.transmit import ROUTES, PhaseResult, ratios, run, setup
+from .args import OneLineParser
 
 
 def _ints(text: str) -> list[int]:
@@ -30,7 +31,7 @@ def _ints(text: str) -> list[int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="simlab bench", description=__doc__,
+    parser = OneLineParser(prog="simlab bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
     p = sub.add_parser("transmit", help="benchmark POST /node/<id>/transmit and the read side")

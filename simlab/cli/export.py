@@ -1,8 +1,13 @@
-"""``simlab export --data-dir DIR --out FILE.zip``: Dallinger's export layout from a data folder."""
+"""``simlab export --data-dir DIR --out FILE.zip``: Dallinger's export layout from a data folder.
+
+Safe while a server writes the folder: SQLite (WAL) gives the export a
+consistent snapshot of what was committed, and the export writes nothing to the
+database.  Exit status 0, or 2 with one line (no database, corrupt or foreign
+file, unwritable output).
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -11,10 +16,11 @@ from ..domain.classes import class_resolver
 from ..export import snapshot, write_zip
 from ..store import GraphStore
 from ..store import sqlite as db_file
+from .args import OneLineParser
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="simlab export", description=__doc__)
+    parser = OneLineParser(prog="simlab export", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=Path("simlab-data"), help="the server's data folder")
     parser.add_argument("--out", type=Path, required=True, help="zip file to write")
     parser.add_argument("--id", default="simlab", help="experiment id written to experiment_id.md")
@@ -23,12 +29,20 @@ def main(argv: list[str]) -> int:
     if not path.is_file():
         print(f"simlab export: no database at {path}", file=sys.stderr)
         return 2
-    db = db_file.connect(path)
     try:
-        store = GraphStore()
-        count = db_file.load(db, store, class_resolver(Experiment))
-    finally:
-        db.close()
-    write_zip(snapshot(store), args.out, args.id)
+        db = db_file.connect(path)
+        try:
+            store = GraphStore()
+            count = db_file.load(db, store, class_resolver(Experiment))
+        finally:
+            db.close()
+    except db_file.DataFileError as exc:
+        print(f"simlab export: {exc}", file=sys.stderr)
+        return 2
+    try:
+        write_zip(snapshot(store), args.out, args.id)
+    except OSError as exc:
+        print(f"simlab export: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"simlab export: {count} rows from {path} written to {args.out}")
     return 0

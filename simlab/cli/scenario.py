@@ -5,8 +5,10 @@
 writes a commented starting scenario that runs and passes as written.
 
 Exit status: 0 when every check and threshold passed, 1 when one failed, 2 when the
-command line, the scenario file or the run itself was broken (with ``--workers`` or
-``--scheduler``: a shard failed), 130 when Ctrl-C stopped a distributed run.
+command line, the scenario file or the run itself was broken (``--url`` unreachable,
+the server failing a request the run depends on, too few Dask workers within
+``--wait-workers``; with ``--workers`` or ``--scheduler``: a shard failed), 130 when
+Ctrl-C stopped the run.  Each such failure is one line.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
 
 from rich.console import Console
 
@@ -24,10 +29,11 @@ from ..engine.runner import RunOptions, run_scenario
 from ..engine.scenario import Scenario
 from ..experiment_bots import is_experiment_folder
 from . import scenario_files
+from .args import OneLineParser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="simlab scenario", description="Run scenario scripts (experiment + bots + checks).", allow_abbrev=False
     )
     sub = parser.add_subparsers(dest="action", required=True)
@@ -58,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     dist = run.add_argument_group("distributed (pip install 'simlab[distributed]')")
     dist.add_argument("--workers", "-w", type=int, metavar="N", help="split the bots over N shards on a local Dask cluster of N processes")
     dist.add_argument("--scheduler", metavar="ADDRESS", help="run the shards on this Dask scheduler (with --workers N: N shards)")
+    dist.add_argument(
+        "--wait-workers", type=float, default=60.0, metavar="SECONDS",
+        help="with --scheduler: how long to wait for the cluster to reach --workers threads (default 60)",
+    )
     return parser
 
 
@@ -75,6 +85,10 @@ def main(argv: list[str]) -> int:
     if is_experiment_folder(Path(args.scenario)):
         from .scenario_bots import run_folder
 
+        unreachable = check_url(args.url) if args.url is not None else None
+        if unreachable:
+            fail(console, f"simlab scenario: {unreachable}")
+            return 2
         return run_folder(args, console, _verdict)
     path = scenario_files.resolve(args.scenario)
     if path is None:
@@ -83,15 +97,15 @@ def main(argv: list[str]) -> int:
         return 2
     args.scenario = str(path)
     if args.participants is not None and args.participants < 0:
-        console.print(f"simlab scenario: --participants must be >= 0, got {args.participants}")
+        fail(console, f"simlab scenario: --participants must be >= 0, got {args.participants}")
         return 2
     try:
         scenario = load_scenario(args.scenario)
     except (LoadError, ImportError, SyntaxError) as exc:
-        console.print(f"simlab scenario: cannot load {args.scenario}: {exc}", markup=False)
+        fail(console, f"simlab scenario: cannot load {args.scenario}: {exc}")
         return 2
     except Exception as exc:  # the scenario file itself raised while importing
-        console.print(f"simlab scenario: cannot load {args.scenario}: {type(exc).__name__}: {exc}", markup=False)
+        fail(console, f"simlab scenario: cannot load {args.scenario}: {type(exc).__name__}: {exc}")
         return 2
     options = RunOptions(
         seed=args.seed,
@@ -104,18 +118,26 @@ def main(argv: list[str]) -> int:
         snapshot=not args.no_snapshot,
         otree_rest_key=args.rest_key,
     )
-    if args.workers is not None or args.scheduler is not None:
-        return _run_distributed(args, scenario, options, console)
+    if args.url is not None:
+        unreachable = check_url(args.url)
+        if unreachable:
+            fail(console, f"simlab scenario: {unreachable}")
+            return 2
     try:
-        _ = options.virtual
-    except ValueError as exc:
-        console.print(f"simlab scenario: {exc}")
-        return 2
-    try:
+        if args.workers is not None or args.scheduler is not None:
+            return _run_distributed(args, scenario, options, console)
+        try:
+            _ = options.virtual
+        except ValueError as exc:
+            fail(console, f"simlab scenario: {exc}")
+            return 2
         report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
-    except ApiError as exc:  # e.g. no server at --url: POST /launch got no answer
-        console.print(f"simlab scenario: {exc}", markup=False)
+    except ApiError as exc:
+        fail(console, f"simlab scenario: the run stopped: {exc}")
         return 2
+    except KeyboardInterrupt:
+        console.print("simlab scenario: interrupted", highlight=False)
+        return 130
     _verdict(console, report, args.report)
     return 0 if report.passed else 1
 
@@ -161,19 +183,23 @@ def _new(args: argparse.Namespace, console: Console) -> int:
 def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunOptions, console: Console) -> int:
     """Run the scenario's shards on Dask (``--workers`` / ``--scheduler``) and return the exit status."""
     if args.workers is not None and args.workers < 1:
-        console.print(f"simlab scenario: --workers must be >= 1, got {args.workers}")
+        fail(console, f"simlab scenario: --workers must be >= 1, got {args.workers}")
         return 2
-    from ..engine.distributed_run import DistributedOptions, DistributedUnavailable, run_distributed
+    from ..engine.distributed_run import DistributedOptions, DistributedUnavailable, WorkersMissing, run_distributed
 
+    if args.wait_workers <= 0:
+        fail(console, f"simlab scenario: --wait-workers must be > 0, got {args.wait_workers:g}")
+        return 2
+    dist = DistributedOptions(workers=args.workers, scheduler=args.scheduler, ready_timeout=args.wait_workers)
+    if args.scheduler and args.workers and not args.quiet:
+        console.print(f"simlab: waiting up to {args.wait_workers:g} s for {args.workers} worker threads at {args.scheduler}", highlight=False)
     try:
-        outcome = run_distributed(
-            scenario, Path(args.scenario), options, DistributedOptions(workers=args.workers, scheduler=args.scheduler), console=console
-        )
-    except DistributedUnavailable as exc:
-        console.print(f"simlab scenario: {exc}")
+        outcome = run_distributed(scenario, Path(args.scenario), options, dist, console=console)
+    except (DistributedUnavailable, WorkersMissing) as exc:
+        fail(console, f"simlab scenario: {exc}")
         return 2
     except ValueError as exc:
-        console.print(f"simlab scenario: {exc}")
+        fail(console, f"simlab scenario: {exc}")
         return 2
     report = outcome.report
     for fault in outcome.faults:
@@ -184,3 +210,21 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
     if outcome.faults:
         return 2
     return 0 if report.passed else 1
+
+
+def fail(console: Console, line: str) -> None:
+    """Print an error as one line: no wrapping at the terminal width, no markup."""
+    console.print(line, soft_wrap=True, highlight=False, markup=False)
+
+
+def check_url(url: str) -> str | None:
+    """Why ``url`` cannot be driven (one line), or None once a server answered there (any status)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"--url must be an http(s) URL such as http://127.0.0.1:5000, got {url!r}"
+    try:
+        with httpx.Client(timeout=10) as client:
+            client.get(url.rstrip("/") + "/")
+    except httpx.HTTPError as exc:
+        return f"cannot reach --url {url}: {type(exc).__name__}: {exc or 'no answer'}"
+    return None

@@ -1,4 +1,11 @@
-"""``simlab serve [EXPERIMENT_FILE]``: serve an experiment over HTTP."""
+"""``simlab serve [EXPERIMENT_FILE]``: serve an experiment over HTTP.
+
+Exit status: 0 after a clean stop (SIGTERM or Ctrl-C: requests in flight
+finish, the journal is flushed), 1 when the data file turned out unreadable
+while loading, 2 when the server could not start (bad flag or file, port in
+use, data folder owned by another server, corrupt or foreign database); each
+failure is one line on stderr.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +20,11 @@ import trio
 
 from ..config import Settings
 from ..errors import ConfigError
+from .args import OneLineParser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="simlab serve",
         description="Serve an experiment: Dallinger's web API (and oTree's REST API) on hypercorn/trio.",
     )
@@ -39,13 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="seed of the experiment's random choices")
     parser.add_argument("--auth-level", default=None, choices=["", "DEMO", "STUDY"], help="oTree auth level (env OTREE_AUTH_LEVEL)")
     parser.add_argument("--rest-key", default=None, help="oTree REST key (env OTREE_REST_KEY)")
-    parser.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    parser.add_argument(
+        "--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="logging level (default INFO)"
+    )
     return parser
 
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env().with_values(
             host=args.host,
@@ -63,13 +73,25 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"simlab serve: {exc}", file=sys.stderr)
         return 2
-    from ..serving import serve
+    from ..serving import PortInUse, bind, serve
 
     if app.working_dir is not None:
         os.chdir(app.working_dir)  # Dallinger runs an experiment from its folder
-    print(f"simlab: serving {description} on {settings.base_url}", flush=True)
     try:
-        trio.run(partial(serve, app, settings))
-    except KeyboardInterrupt:
-        pass
+        sock = bind(settings.host, settings.port)
+    except PortInUse as exc:
+        print(f"simlab serve: {exc}", file=sys.stderr)
+        return 2
+    url = f"http://{settings.host}:{sock.getsockname()[1]}"
+    print(f"simlab: serving {description} on {url}", flush=True)
+    try:
+        trio.run(partial(serve, app, settings, sock=sock, handle_signals=True))
+    except KeyboardInterrupt:  # only before the signal handlers are in place
+        print("simlab serve: interrupted", file=sys.stderr)
+        return 130
+    error = getattr(app, "error", None)
+    if error:
+        print(f"simlab serve: {error}", file=sys.stderr)
+        return 1
+    print("simlab: stopped", flush=True)
     return 0

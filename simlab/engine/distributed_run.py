@@ -52,7 +52,11 @@ MISSING = "--workers and --scheduler run shards on Dask distributed, an optional
 
 
 class DistributedUnavailable(RuntimeError):
-    """Dask distributed is not installed."""
+    """Dask distributed is not installed, or the scheduler cannot be reached."""
+
+
+class WorkersMissing(RuntimeError):
+    """The Dask cluster did not reach the wanted number of worker threads in time."""
 
 
 def require_distributed() -> Any:
@@ -102,13 +106,19 @@ def dask_client(dist: DistributedOptions) -> Iterator[tuple[Any, int]]:
     import dask
 
     if dist.scheduler:
-        client = distributed.Client(dist.scheduler, timeout=30)
+        try:
+            client = distributed.Client(dist.scheduler, timeout=min(30.0, dist.ready_timeout))
+        except (OSError, ValueError) as exc:
+            raise DistributedUnavailable(f"cannot reach the Dask scheduler at {dist.scheduler}: {exc}") from None
         try:
             want = dist.workers or 1
             deadline = time.monotonic() + dist.ready_timeout
             while (threads := sum(w["nthreads"] for w in client.scheduler_info()["workers"].values())) < want:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"the Dask cluster at {dist.scheduler} has {threads} worker threads after {dist.ready_timeout:g} s; {want} wanted")
+                    raise WorkersMissing(
+                        f"the Dask cluster at {dist.scheduler} has {threads} worker threads after {dist.ready_timeout:g} s,"
+                        f" fewer than --workers {want} (start more workers or lower --workers)"
+                    )
                 time.sleep(0.5)
             yield client, dist.workers or threads
         finally:

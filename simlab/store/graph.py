@@ -205,10 +205,10 @@ class GraphStore(IndexedTables):
         return self._room_by_name.get(name)
 
     def transmissions_of_info(self, info_id: int) -> list[Any]:
-        return self._info_trans[info_id]
+        return self._info_trans.get(info_id, [])
 
     def transformations_of_info(self, info_id: int) -> list[Any]:
-        return self._info_transformations[info_id]
+        return self._info_transformations.get(info_id, [])
 
     def transmissions_of_vector(self, vector_id: int) -> list[Any]:
         return self._vector_trans[vector_id]

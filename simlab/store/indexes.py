@@ -71,6 +71,8 @@ class IndexedTables:
         self._by_worker: dict[str, list[Any]] = {}
         self._by_assignment: dict[str, list[Any]] = {}
         self._status_counts: Counter[str] = Counter()
+        # info id -> its transmissions / transformations, only for infos that have some
+        # (most infos have none; two empty lists each would cost 112 bytes per info)
         self._info_trans: dict[int, list[Any]] = {}
         self._info_transformations: dict[int, list[Any]] = {}
         self._vector_trans: dict[int, list[Any]] = {}
@@ -201,12 +203,10 @@ class IndexedTables:
         setattr(net, bucket, getattr(net, bucket) + sign)
         if sign > 0:
             self._node_ix[row.origin_id].infos.append(row)
-            self._info_trans[row.id] = []
-            self._info_transformations[row.id] = []
         else:
             self._node_ix[row.origin_id].infos.remove(row)
-            del self._info_trans[row.id]
-            del self._info_transformations[row.id]
+            self._info_trans.pop(row.id, None)
+            self._info_transformations.pop(row.id, None)
 
     def _on_info_change(self, row: Any, name: str, old: Any) -> None:
         if name in ("failed", "contents"):
@@ -223,7 +223,7 @@ class IndexedTables:
         if sign > 0:
             origin.out_trans.append(row)
             destination.in_trans.append(row)
-            self._info_trans[row.info_id].append(row)
+            self._info_trans.setdefault(row.info_id, []).append(row)
             self._vector_trans[row.vector_id].append(row)
             if row.status == "pending" and not row.failed:
                 destination.pending_in[row.id] = row
@@ -231,7 +231,7 @@ class IndexedTables:
         else:
             origin.out_trans.remove(row)
             destination.in_trans.remove(row)
-            self._info_trans[row.info_id].remove(row)
+            _remove(self._info_trans, row.info_id, row)
             self._vector_trans[row.vector_id].remove(row)
             destination.pending_in.pop(row.id, None)
             _count_received(destination.received, row.info_id, row.status, row.failed, -1)
@@ -250,14 +250,14 @@ class IndexedTables:
     def _index_transformation(self, row: Any, sign: int) -> None:
         if sign > 0:
             self._node_ix[row.node_id].transformations.append(row)
-            self._info_transformations[row.info_in_id].append(row)
+            self._info_transformations.setdefault(row.info_in_id, []).append(row)
             if row.info_out_id != row.info_in_id:
-                self._info_transformations[row.info_out_id].append(row)
+                self._info_transformations.setdefault(row.info_out_id, []).append(row)
         else:
             self._node_ix[row.node_id].transformations.remove(row)
-            self._info_transformations[row.info_in_id].remove(row)
+            _remove(self._info_transformations, row.info_in_id, row)
             if row.info_out_id != row.info_in_id:
-                self._info_transformations[row.info_out_id].remove(row)
+                _remove(self._info_transformations, row.info_out_id, row)
 
     def _index_notification(self, row: Any, sign: int) -> None:
         pass

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import bulk
+from .bulk import JSON_COLUMNS
 from .graph import GraphStore
 from .records import ROW_CLASSES, Row
-
-JSON_COLUMNS = frozenset({"details", "entry_information", "vars", "config", "pending_vars"})
-TIME_COLUMNS = frozenset({"creation_time", "time_of_death", "end_time", "receive_time"})
-BOOL_COLUMNS = frozenset({"failed", "full", "is_demo", "visited", "complete"})
 
 #: Parents before children, so each loaded row finds what it indexes under.
 LOAD_ORDER = (
@@ -44,16 +42,56 @@ def _quote(name: str) -> str:
     return '"' + name + '"'
 
 
+#: ``PRAGMA application_id`` of simlab's files ("SIML"): tells a simlab file from a foreign one.
+APPLICATION_ID = 0x53494D4C
+
+
+class DataFileError(Exception):
+    """The file is not a usable simlab database (corrupt, foreign, unreadable); the message names it."""
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the database at ``path`` in WAL mode with every table."""
+    """Open (creating if needed) the database at ``path`` in WAL mode with every table.
+
+    Raises ``DataFileError`` naming the file when it is not SQLite, is corrupt,
+    or is some other program's database (unknown tables or columns).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    for table, cls in ROW_CLASSES.items():
-        cols = ", ".join(f"{_quote(c)}" + (" INTEGER PRIMARY KEY" if c == "id" else "") for c in cls.columns)
-        db.execute(f"CREATE TABLE IF NOT EXISTS {_quote(table)} ({cols})")
+    try:
+        db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DataFileError(f"{path}: cannot open: {exc}") from None
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        _check_schema(db, path)
+        for table, cls in ROW_CLASSES.items():
+            cols = ", ".join(f"{_quote(c)}" + (" INTEGER PRIMARY KEY" if c == "id" else "") for c in cls.columns)
+            db.execute(f"CREATE TABLE IF NOT EXISTS {_quote(table)} ({cols})")
+        if db.execute("PRAGMA application_id").fetchone()[0] == 0:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise DataFileError(f"{path} is not a usable simlab database: {exc}") from None
+    except DataFileError:
+        db.close()
+        raise
     return db
+
+
+def _check_schema(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database another program made: a foreign application id, unknown tables or columns."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if app_id not in (0, APPLICATION_ID):
+        raise DataFileError(f"{path} is not a simlab database (application id {app_id:#x})")
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        cls = ROW_CLASSES.get(table)
+        if cls is None:
+            raise DataFileError(f"{path} is not a simlab database (it has a table {table!r})")
+        extra = [r[1] for r in db.execute(f"PRAGMA table_info({_quote(table)})") if r[1] not in cls.column_set]
+        if extra:
+            raise DataFileError(f"{path} is not a simlab database (table {table!r} has a column {extra[0]!r})")
 
 
 def encode(row: Row) -> tuple[Any, ...]:
@@ -72,22 +110,6 @@ def encode(row: Row) -> tuple[Any, ...]:
         else:
             out.append(value)
     return tuple(out)
-
-
-def decode(table: str, names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for name, value in zip(names, values):
-        if name == "complete":
-            continue
-        if value is not None:
-            if name in JSON_COLUMNS:
-                value = json.loads(value)
-            elif name in TIME_COLUMNS:
-                value = datetime.fromisoformat(value)
-            elif name in BOOL_COLUMNS:
-                value = bool(value)
-        row[name] = value
-    return row
 
 
 def write(db: sqlite3.Connection, batch: Iterable[tuple[str, tuple[Any, ...]]]) -> int:
@@ -111,22 +133,63 @@ def write(db: sqlite3.Connection, batch: Iterable[tuple[str, tuple[Any, ...]]]) 
 
 ClassFor = Callable[[str, dict[str, Any]], type]
 
+#: How many rows ``load_steps`` builds between two progress reports.
+CHUNK = 20_000
 
-def load(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor) -> int:
-    """Add every stored row to ``store`` (which must be empty); returns how many.
 
-    ``class_for(table, values)`` chooses each row's class (the domain maps the
-    ``type`` column to the experiment's classes).
+def table_columns(db: sqlite3.Connection, table: str) -> list[str]:
+    """The columns ``table`` has in the file that its row class knows (``complete`` is derived)."""
+    known = ROW_CLASSES[table].column_set
+    return [r[1] for r in db.execute(f"PRAGMA table_info({_quote(table)})") if r[1] in known and r[1] != "complete"]
+
+
+def estimated_rows(db: sqlite3.Connection) -> int:
+    """About how many rows ``load`` will read: the highest id of each table (an index lookup)."""
+    total = 0
+    for table in LOAD_ORDER:
+        total += db.execute(f"SELECT max(id) FROM {_quote(table)}").fetchone()[0] or 0
+    return total
+
+
+def load_steps(
+    db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, chunk: int = CHUNK, *, frozen: bool = False
+) -> Iterator[int]:
+    """Add every stored row to ``store`` (which must be empty), yielding the count so far.
+
+    Rows are built in bulk (``bulk.row_builder``) and filed table by table,
+    parents first; each yield is a point where a server may answer requests
+    (``/health``'s progress) before the next chunk.  ``class_for(table, values)``
+    chooses each row's class (the domain maps the ``type`` column to the
+    experiment's classes).  ``frozen``: leave the loaded rows out of the
+    collector's future scans (``gc.freeze``), for a server that keeps them for
+    its whole life; otherwise the first collection afterwards scans them all.
     """
     count = 0
-    for table in LOAD_ORDER:
-        cursor = db.execute(f"SELECT * FROM {_quote(table)} ORDER BY id")
-        names = [d[0] for d in cursor.description]
-        for values in cursor:
-            data = decode(table, names, values)
-            cls = class_for(table, data)
-            row = cls.__new__(cls)
-            row._init_columns(data)
-            store.add(row)
-            count += 1
+    try:
+        with bulk.collection_paused(freeze=frozen):
+            for table in LOAD_ORDER:
+                names = table_columns(db, table)
+                build = bulk.row_builder(store, table, names, class_for)
+                cursor = db.execute(f"SELECT {', '.join(_quote(n) for n in names)} FROM {_quote(table)} ORDER BY id")
+                while values := cursor.fetchmany(chunk):
+                    bulk.file_rows(store, table, build(values))
+                    count += len(values)
+                    yield count
+    except sqlite3.DatabaseError as exc:
+        raise DataFileError(f"{db_path(db)} cannot be read: {exc}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        # a value simlab never wrote (hand-edited or foreign rows): say where, not a traceback
+        raise DataFileError(f"{db_path(db)}: table {table!r} holds a row simlab cannot load ({type(exc).__name__}: {exc})") from None
+
+
+def db_path(db: sqlite3.Connection) -> str:
+    """The file behind ``db`` (for messages)."""
+    return str(db.execute("PRAGMA database_list").fetchone()[2])
+
+
+def load(db: sqlite3.Connection, store: GraphStore, class_for: ClassFor, *, frozen: bool = False) -> int:
+    """Add every stored row to ``store`` (which must be empty); returns how many."""
+    count = 0
+    for count in load_steps(db, store, class_for, frozen=frozen):
+        pass
     return count

@@ -1,7 +1,7 @@
 """Admin access: export, the summary dashboard, and Dallinger's ``protected_routes``.
 
-Protected by the admin password (``OTREE_ADMIN_PASSWORD``, as in oTree) over
-HTTP Basic auth, compared in constant time.  Without a password set, the admin
+Protected by HTTP Basic auth as oTree's admin: user ``admin`` and the admin
+password (``OTREE_ADMIN_PASSWORD``), both compared in constant time.  Without a password set, the admin
 pages refuse everyone (401), as Dallinger's dashboard does when not logged in.
 """
 
@@ -26,8 +26,12 @@ if TYPE_CHECKING:
 REALM = 'Basic realm="simlab admin", charset="UTF-8"'
 
 
+#: The admin's user name, as in oTree (its admin login is ``admin`` + ``OTREE_ADMIN_PASSWORD``).
+ADMIN_USER = "admin"
+
+
 def authorized(password: str | None) -> bool:
-    """Whether the request carries Basic credentials with the admin password."""
+    """Whether the request carries Basic credentials for user ``admin`` with the admin password."""
     if not password:
         return False
     header = request.headers.get("Authorization", "")
@@ -35,15 +39,17 @@ def authorized(password: str | None) -> bool:
     if scheme.lower() != "basic":
         return False
     try:
-        _user, _, given = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
+        user, _, given = base64.b64decode(encoded, validate=True).decode("utf-8").partition(":")
     except (ValueError, UnicodeDecodeError):
         return False
-    return hmac.compare_digest(given.encode(), password.encode())
+    # both compared, always, in constant time: the answer's timing tells neither which was wrong
+    password_ok = hmac.compare_digest(given.encode(), password.encode())
+    return hmac.compare_digest(user.encode(), ADMIN_USER.encode()) and password_ok
 
 
 def challenge() -> Response:
     return Response(
-        "Unauthorized: the admin password (OTREE_ADMIN_PASSWORD) is required",
+        "Unauthorized: log in as user 'admin' with the admin password (OTREE_ADMIN_PASSWORD)",
         status=401,
         headers={"WWW-Authenticate": REALM},
         content_type="text/plain; charset=utf-8",

@@ -37,7 +37,7 @@ class TreatmentChains(Experiment):
 
 @pytest.fixture(name="app")
 def _app(tmp_path: Path) -> QuartTrio:
-    (tmp_path / "labels.txt").write_text(" ".join(LABELS), encoding="utf-8")
+    (tmp_path / "labels.txt").write_text("\n".join(LABELS), encoding="utf-8")
     study = StudySettings.from_namespace(
         {"SESSION_CONFIGS": [{"name": "s", "app_sequence": []}], "ROOMS": [{"name": "lab", "participant_label_file": "labels.txt"}]},
         tmp_path,

@@ -29,7 +29,7 @@ def mock_exogenous_data(session: Any) -> None:
 
 
 def study_namespace(tmp_path: Path) -> dict[str, Any]:
-    (tmp_path / "labels.txt").write_text("alice bob\ncarol\n\ndave bob\n", encoding="utf-8")
+    (tmp_path / "labels.txt").write_text("alice\n  bob \ncarol\n\ndave\nbob\n", encoding="utf-8")
     return {
         "SESSION_CONFIG_DEFAULTS": {"real_world_currency_per_point": 0.5, "participation_fee": 3.0},
         "SESSION_CONFIGS": [

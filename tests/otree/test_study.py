@@ -89,8 +89,18 @@ def test_invalid_settings_name_the_key(tmp_path: Path, changes: dict[str, Any], 
     assert message in str(info.value)
 
 
+def test_label_files_hold_one_label_per_line_as_in_otree(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("  P1 \n\nP2\nP1\n", encoding="utf-8")
+    ns = _with(tmp_path, ROOMS=[{"name": "r", "participant_label_file": "one.txt"}])
+    assert StudySettings.from_namespace(ns, tmp_path).room("r").labels == ("P1", "P2")
+    (tmp_path / "row.txt").write_text("P1 P2 P3 P4\n", encoding="utf-8")
+    ns = _with(tmp_path, ROOMS=[{"name": "r", "participant_label_file": "row.txt"}])
+    with pytest.raises(ConfigError, match=r"line 1: label 'P1 P2 P3 P4' may contain only .* \(one label per line\)"):
+        StudySettings.from_namespace(ns, tmp_path)
+
+
 def test_bad_label_file_names_file_line_and_label(tmp_path: Path) -> None:
-    (tmp_path / "bad.txt").write_text("ok1\nfine bad-label\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_text("ok1\nbad-label\n", encoding="utf-8")
     ns = _with(tmp_path, ROOMS=[{"name": "r", "participant_label_file": "bad.txt"}])
     with pytest.raises(ConfigError, match=r"bad\.txt', line 2: label 'bad-label' may contain only letters"):
         StudySettings.from_namespace(ns, tmp_path)

@@ -47,7 +47,18 @@ async def test_rest_key_and_admin_password_are_compared_in_constant_time(secured
     assert (await secured.get("/api/sessions", headers={"otree-rest-key": "rest-key"})).status_code == 200
     basic = "Basic " + base64.b64encode(b"admin:guess").decode()
     assert (await secured.get("/dashboard", headers={"Authorization": basic})).status_code == 401
-    assert calls == [(b"wrong", b"rest-key"), (b"rest-key", b"rest-key"), (b"guess", b"pw")]
+    assert calls == [(b"wrong", b"rest-key"), (b"rest-key", b"rest-key"), (b"guess", b"pw"), (b"admin", b"admin")]
+
+
+async def test_admin_login_needs_user_admin(secured) -> None:
+    def basic(credentials: bytes) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(credentials).decode()}
+
+    assert (await secured.get("/dashboard", headers=basic(b"admin:pw"))).status_code == 200
+    for wrong in (b"root:pw", b":pw", b"Admin:pw", b"pw"):
+        response = await secured.get("/dashboard", headers=basic(wrong))
+        assert response.status_code == 401, wrong
+        assert "user 'admin'" in response.text
 
 
 @pytest.mark.parametrize(
@@ -101,7 +112,7 @@ def html_of(response: httpx.Response) -> str:
 async def test_no_parameter_is_echoed_unescaped(secured) -> None:
     """Every documented parameter of every route, set to a script, never comes back as markup."""
     doc = (await secured.get("/openapi.json")).json()
-    headers = {"otree-rest-key": "rest-key", "Authorization": "Basic " + base64.b64encode(b"a:pw").decode()}
+    headers = {"otree-rest-key": "rest-key", "Authorization": "Basic " + base64.b64encode(b"admin:pw").decode()}
     tried = 0
     for path, item in doc["paths"].items():
         for method, op in item.items():

@@ -222,19 +222,23 @@ def _read_rooms(raw: Any, folder: Path) -> list[Room]:
 
 
 def read_labels(path: Path, where: str) -> tuple[str, ...]:
-    """The labels of a label file: whitespace-separated, duplicates dropped, order kept."""
+    """The labels of a label file, as oTree reads it: one label per line (blank lines
+    skipped, surrounding spaces stripped), duplicates dropped, order kept."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{where} {str(path)!r} cannot be read: {exc}") from exc
     labels: dict[str, None] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        for label in line.split():
-            if not LABEL_RULE.match(label):
-                raise ConfigError(
-                    f"{where} {str(path)!r}, line {number}: label {label!r} may contain only letters, digits and underscores"
-                )
-            labels[label] = None
+        label = line.strip()
+        if not label:
+            continue
+        if not LABEL_RULE.match(label):
+            hint = " (one label per line)" if len(label.split()) > 1 else ""
+            raise ConfigError(
+                f"{where} {str(path)!r}, line {number}: label {label!r} may contain only letters, digits and underscores{hint}"
+            )
+        labels[label] = None
     if not labels:
         raise ConfigError(f"{where} {str(path)!r} contains no labels")
     return tuple(labels)
