@@ -42,7 +42,7 @@ def test_user_errors_are_one_line(args: list[str], words: str, capsys: pytest.Ca
 def test_missing_scenario_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "no/such/scenario.py"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "cannot load no/such/scenario.py" in err
+    assert err.count("\n") == 1 and "no scenario file 'no/such/scenario.py'" in err
 
 
 def test_too_few_dask_workers_fails_after_the_wait(tmp_path: Path) -> None:
