@@ -27,7 +27,6 @@ import trio
 
 from .config import Settings
 from .domain.context import serving as serving_experiment
-from .domain.context import set_process_default
 from .engine.dallinger_client import DallingerClient
 from .engine.events import Events, RequestEvent
 from .engine.recruited import RecruitedRun, run_recruited_bots
@@ -135,18 +134,24 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
 async def _run(
     app: Any, file: ExperimentFile, make: type, is_http: bool, settings: Settings, options: BotRunOptions
 ) -> RunReport:
+    # bots' threads inherit this context, so their get_config() reads the served experiment's
+    with serving_experiment(app.experiment):
+        return await _run_served(app, file, make, is_http, settings, options)
+
+
+async def _run_served(
+    app: Any, file: ExperimentFile, make: type, is_http: bool, settings: Settings, options: BotRunOptions
+) -> RunReport:
     exp = app.experiment
     events = Events()
     stats = RunStats(origin=trio.current_time()).attach(events)
     send, recruits = trio.open_memory_channel[str](math.inf)
     exp.recruiter.dispatch = send.send_nowait
-    set_process_default(exp)  # bots' threads read the served experiment's config
     limiter = trio.CapacityLimiter(options.http_bots if is_http else options.browsers)
     t0 = time.perf_counter()
 
     def make_bot(url: str, assignment_id: str, worker_id: str, hit_id: str) -> Any:
-        with serving_experiment(exp):  # the Bot's get_config() reads the served experiment's
-            return make(url, assignment_id=assignment_id, worker_id=worker_id, hit_id=hit_id)
+        return make(url, assignment_id=assignment_id, worker_id=worker_id, hit_id=hit_id)
 
     async with trio.open_nursery() as nursery:
         if options.progress_every:

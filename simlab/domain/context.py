@@ -15,15 +15,14 @@ from contextvars import ContextVar
 from typing import Any
 
 _current: ContextVar[Any] = ContextVar("simlab_current_experiment", default=None)
-#: The experiment of the process when only one is served (``simlab serve``), for
-#: code that runs outside any request (threads, background tasks).
-_process_default: list[Any] = [None]
 
 
 def current_experiment() -> Any:
-    """The experiment the running code serves, or None outside any."""
-    exp = _current.get()
-    return exp if exp is not None else _process_default[0]
+    """The experiment the running code serves, or None outside any.
+
+    Worker threads started with ``trio.to_thread`` inherit it (trio copies the context).
+    """
+    return _current.get()
 
 
 @contextmanager
@@ -34,13 +33,3 @@ def serving(experiment: Any) -> Iterator[Any]:
         yield experiment
     finally:
         _current.reset(token)
-
-
-def enter(experiment: Any) -> Any:
-    """Mark the rest of the current context as running for ``experiment`` (returns a token)."""
-    return _current.set(experiment)
-
-
-def set_process_default(experiment: Any) -> None:
-    """Make ``experiment`` the one code outside any request serves (one per process)."""
-    _process_default[0] = experiment
