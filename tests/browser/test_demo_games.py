@@ -72,7 +72,7 @@ class LocalRecorder(Recorder):
         return own, seen
 
 
-def browse(base: str, flow: Flow, n: int, known: tuple[str, ...]) -> tuple[dict[str, Any], list[str], list[str]]:
+def browse(base: str, flow: Flow, n: int, known: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
     """One participant in a Chromium of its own (as each of Dallinger's bots has its own browser)."""
     from playwright.sync_api import sync_playwright
 
@@ -87,7 +87,7 @@ def browse(base: str, flow: Flow, n: int, known: tuple[str, ...]) -> tuple[dict[
         finally:
             browser.close()
     own, seen = recorder.own_problems()
-    return {**result, "known_errors": seen}, own, recorder.outside
+    return {**result, "known_errors": seen, "outside": recorder.outside}, own
 
 
 async def play(client: httpx.AsyncClient, base: str, flow: Flow, count: int = 1,
@@ -95,7 +95,7 @@ async def play(client: httpx.AsyncClient, base: str, flow: Flow, count: int = 1,
     """Launch, then ``count`` participants at the same time, each through its own pages."""
     await wait_ready(client)
     assert (await client.post("/launch")).status_code == 200
-    results: dict[int, tuple[dict[str, Any], list[str], list[str]]] = {}
+    results: dict[int, tuple[dict[str, Any], list[str]]] = {}
 
     async def one(n: int) -> None:
         results[n] = await trio.to_thread.run_sync(browse, base, flow, n, known)
@@ -286,3 +286,125 @@ async def test_chatroom_ws_messages_go_over_its_channel(served: str) -> None:
         # the first to leave left the other alone: the experiment closed the chat
         network = (await client.get("/network/1")).json()["network"]
         assert network["details"] == {"completed": True}
+
+
+def infos_of(payload: dict[str, Any], kind: str | None = None) -> list[dict[str, Any]]:
+    infos = sorted(payload["infos"], key=lambda i: i["id"])
+    return [i for i in infos if kind is None or i["type"] == kind]
+
+
+# -- concentration: match every pair; each move is an info; winning goes to the questionnaire ---
+
+# experiment.js (copied from snake) runs ``new Game(15, 20, 30)`` once the agent is made;
+# concentration defines no Game, so its page raises this under Dallinger as well.
+# memory.css draws the board's back from ../img/default/logo-bw.png, which the demo ships
+# as static/images/default/logo-bw.png: a 404 under Dallinger too (it serves static/ as is).
+CONCENTRATION_BUGS = ("Game is not defined", "/static/img/default/logo-bw.png")
+
+
+def concentration(context: Any, base: str, n: int) -> dict[str, Any]:
+    """Turn the two cards of each pair in turn (a perfect memory), the game's timers run fast.
+
+    A match keeps the cards up 1.5 s before the next turn (memory.js); the page's clock
+    is fast-forwarded past that once the move's info is stored, so 16 pairs take no 24 s.
+    """
+    context.clock.install()
+    ad, page = sign_up(context, base, n)
+    tiles = page.locator(".mg__tile--inner")
+    tiles.nth(31).wait_for()
+    page.wait_for_function("typeof my_node_id !== 'undefined'")
+    ids = tiles.evaluate_all("tiles => tiles.map(t => t.getAttribute('data-id'))")
+    pairs = [[i for i, card in enumerate(ids) if card == want] for want in sorted(set(ids), key=ids.index)]
+    assert len(ids) == 32 and all(len(p) == 2 for p in pairs)  # level 3: 8 x 4 tiles
+    for first, second in pairs:
+        tiles.nth(first).click()
+        with page.expect_response(lambda r: r.request.method == "POST" and "/info/" in r.url):
+            tiles.nth(second).click()
+        page.clock.run_for(1600)
+    return {"participant": sign_off(ad, page), "pairs": [ids[a] for a, _ in pairs]}
+
+
+@pytest.mark.parametrize("served", ["concentration"], indirect=True)
+async def test_concentration_records_every_match(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        (result,) = await play(client, served, concentration, known=CONCENTRATION_BUGS)
+        assert sorted(result["known_errors"]) == [
+            f"404 GET {served}/static/img/default/logo-bw.png",
+            f"pageerror {served}/experiment?participant_id={result['participant']}: Game is not defined"]
+        assert set(result["outside"]) == {"http://fonts.googleapis.com/css?family=Roboto+Slab"}  # its layout's font
+        await approved_with_answers(client, result["participant"])
+        moves = [json.loads(i["contents"]) for i in infos_of((await client.get("/node/1/infos")).json())]
+        assert [(m["event"], m["move"], m["card1"], m["card2"]) for m in moves] == [
+            ("match", k, card, card) for k, card in enumerate(result["pairs"], 1)]
+
+
+# -- snake: start, turn, run into the wall; every step is a State info -----------------------------
+
+def snake(context: Any, base: str, n: int) -> dict[str, Any]:
+    """Space starts the snake (rightwards, from the middle), a turn down, and it runs into the bottom wall."""
+    ad, page = sign_up(context, base, n)
+    page.wait_for_function("typeof game !== 'undefined' && game.snake !== undefined && typeof my_node_id !== 'undefined'")
+    page.keyboard.press("Space")
+    page.wait_for_function("game.step_idx >= 1")
+    page.keyboard.press("ArrowDown")
+    return {"participant": sign_off(ad, page)}  # endGame goes to the questionnaire
+
+
+@pytest.mark.parametrize("served", ["snake"], indirect=True)
+async def test_snake_stores_every_move_and_state(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        (result,) = await play(client, served, snake)
+        await approved_with_answers(client, result["participant"])
+        infos = (await client.get("/node/1/infos")).json()
+        # the space bar is logged as "pause" (stake.js toggles pause to start), then the turn
+        assert [json.loads(i["contents"]) for i in infos_of(infos, "info")] == [{"move": "pause"}, {"move": "down"}]
+        states = [json.loads(i["contents"]) for i in infos_of(infos, "state")]
+        assert [s["step"] for s in states] == list(range(len(states)))
+        last = states[-1]
+        assert last["direction"] == "down" and last["snake"][0][1] == last["height"] - 1  # next step: the wall
+        assert all(s["width"] == 20 and s["height"] == 15 for s in states)
+
+
+# -- 2048: move until no move is left; every move is a State info, then the questionnaire ----------
+
+KEYS = ("ArrowUp", "ArrowLeft", "ArrowRight", "ArrowDown")
+
+
+def twentyfortyeight(context: Any, base: str, n: int) -> dict[str, Any]:
+    """Press up, then left, and the others only when neither moves: a quick way to fill the board."""
+    ad, page = sign_up(context, base, n)
+    page.wait_for_function("typeof game !== 'undefined' && typeof my_node_id !== 'undefined'")
+    look = "[JSON.stringify(game.grid.serialize()), game.over]"
+    (grid, over), moves, presses = page.evaluate(look), 0, 0
+    while not over and presses < 2000:
+        for key in KEYS:
+            page.keyboard.press(key)
+            presses += 1
+            (now, over), before = page.evaluate(look), grid
+            grid = now
+            if now != before:
+                moves += 1
+                break
+    assert page.evaluate("game.over"), f"no game over in {presses} presses"
+    score = page.evaluate("game.score")
+    return {"participant": sign_off(ad, page), "moves": moves, "score": score}  # 2 s after, the questionnaire
+
+
+def stuck(cells: list[list[Any]]) -> bool:
+    """No empty cell and no two equal neighbours: what 2048's movesAvailable() calls a lost game."""
+    values = [[c and c["value"] for c in column] for column in cells]
+    size = len(values)
+    return all(v for column in values for v in column) and not any(
+        (x + 1 < size and values[x][y] == values[x + 1][y]) or (y + 1 < size and values[x][y] == values[x][y + 1])
+        for x in range(size) for y in range(size))
+
+
+@pytest.mark.parametrize("served", ["twentyfortyeight"], indirect=True)
+async def test_twentyfortyeight_stores_every_move(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        (result,) = await play(client, served, twentyfortyeight)
+        await approved_with_answers(client, result["participant"])
+        states = [json.loads(i["contents"]) for i in infos_of((await client.get("/node/1/infos")).json(), "state")]
+        assert len(states) == result["moves"]  # one State per move that moved a tile
+        assert states[-1]["score"] == result["score"] and stuck(states[-1]["grid"]["cells"])
+        assert [s["over"] for s in states] == [False] * len(states)  # stored before the game marks itself over
