@@ -10,6 +10,7 @@ is atomic like any domain operation, and a view that fails leaves nothing behind
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 
@@ -29,6 +30,7 @@ def mount_flask_views(app: Any, views: Flask, store: Any) -> None:
     views.jinja_env.globals.update(
         {k: v for k, v in app.jinja_env.globals.items() if k not in ("request", "session", "g", "config")}
     )
+    views.context_processor(lambda: _page_context(app))
     for rule in views.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -39,6 +41,20 @@ def mount_flask_views(app: Any, views: Flask, store: Any) -> None:
             methods=sorted(set(rule.methods or ()) - _AUTOMATIC) or ["GET"],
             strict_slashes=rule.strict_slashes,
         )
+
+
+def _page_context(app: Any) -> dict[str, Any]:
+    """The context simlab's own pages get (``get_from_config``, ``experiment``, ``env``, ``url_for``).
+
+    Dallinger's experiment routes live on its one Flask app, so a template they render
+    (sheep_market's gallery extends layout.html) gets the same globals and context
+    processors as Dallinger's pages.  The Quart app's synchronous processors give them.
+    """
+    context: dict[str, Any] = {}
+    for processor in app.template_context_processors.get(None, ()):
+        if not inspect.iscoroutinefunction(processor):
+            context.update(processor())
+    return context
 
 
 def _bridge(views: Flask, endpoint: str, store: Any) -> Any:

@@ -11,6 +11,7 @@ its ``receive_message``), and the moves of concentration, snake and 2048.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -26,7 +27,9 @@ import trio
 
 from bots.browser_participant import CHROMIUM, CHROMIUM_ARGS
 
+from .html_probe import elements, local_assets, select
 from .test_browser_flow import wait_ready
+from .test_demo_templates import DEMOS
 from .test_demo_browser import _served, approved_with_answers, pytestmark, Recorder, sign_off, sign_up  # noqa: F401
 
 Flow = Callable[[Any, str, int], dict[str, Any]]
@@ -408,3 +411,117 @@ async def test_twentyfortyeight_stores_every_move(served: str) -> None:
         assert len(states) == result["moves"]  # one State per move that moved a tile
         assert states[-1]["score"] == result["score"] and stuck(states[-1]["grid"]["cells"])
         assert [s["over"] for s in states] == [False] * len(states)  # stored before the game marks itself over
+
+
+# -- iterated_drawing, sheep_market: their pages need jQuery from a CDN these machines cannot reach ---
+#
+# Their layout.html replaces Dallinger's libraries with jQuery 1.7.2 from ajax.googleapis.com
+# (raphael needs an old jQuery) and fingerprint2 from cdnjs; every page extends it, so
+# without the internet no page script gets past ``$``/``dallinger`` and nobody can be
+# driven through the pages.  What is checked instead: everything local the pages load
+# is served, and their Python and routes work through the API, as the pages would use them.
+
+CDN = {"http://ajax.googleapis.com/ajax/libs/jquery/1.7.2/jquery.min.js",
+       "https://cdnjs.cloudflare.com/ajax/libs/fingerprintjs2/1.5.1/fingerprint2.min.js"}
+
+
+def load_pages(base: str, paths: list[str]) -> dict[str, Any]:
+    """Open each page in Chromium: what it fetched locally (with statuses), from outside, and its script errors."""
+    from playwright.sync_api import sync_playwright
+
+    local: dict[str, int] = {}
+    outside: set[str] = set()
+    errors: list[str] = []
+    html: dict[str, str] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
+        try:
+            context = browser.new_context()
+            context.route(OUTSIDE, lambda route: (outside.add(route.request.url), route.abort()))
+            context.on("response", lambda r: local.__setitem__(r.url, r.status))
+            context.on("dialog", lambda d: d.dismiss())
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("dialog", lambda d: (errors.append(f"dialog {d.message}"), d.dismiss()))
+            for path in paths:
+                page.goto(base + path, wait_until="networkidle")  # its own requests answered too
+                html[path] = page.content()
+        finally:
+            browser.close()
+    return {"local": local, "outside": outside, "errors": errors, "html": html}
+
+
+def referenced(base: str, html: str) -> set[str]:
+    """The local scripts, stylesheets and images a page names."""
+    found = set(local_assets(html)) | {e.attrs.get("src", "") for e in elements(html) if e.tag == "img"}
+    return {base + u for u in found if u.startswith("/") and not u.startswith("//")}  # "//host/..." is outside
+
+
+async def check_local_pages(client: httpx.AsyncClient, base: str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every page of the demo, for a participant of its own: everything local answers 200.
+
+    simlab's dallinger2.js needs no jQuery, so the experiment page still makes the
+    participant's node (Dallinger's would stop at ``$.Deferred``); the tests leave it room.
+    """
+    pid = (await client.post("/participant/WP/HP/AP/debug")).json()["participant"]["id"]
+    entry = "?hitId=HV&assignmentId=AV&workerId=WV&mode=debug"  # a visitor still to sign up
+    paths = [f"/ad{entry}", f"/consent{entry}", f"/instructions/instruct-ready{entry}",
+             f"/experiment?participant_id={pid}", f"/questionnaire?participant_id={pid}", *extra]
+    seen = await trio.to_thread.run_sync(load_pages, base, paths)
+    assert {u: s for u, s in seen["local"].items() if s != 200} == {}
+    for path, html in seen["html"].items():
+        assert referenced(base, html) <= set(seen["local"]), path  # each one was fetched, with a 200
+    assert seen["outside"] == CDN  # nothing but the two CDN files is missing
+    # the only script errors: the names those two files define, and the ad-blocker alert
+    # dallinger2.js raises without fingerprint2 (as Dallinger's does)
+    assert all(re.search(r"\$ is not defined|jQuery is not defined|Fingerprint2|ad blocker|dallinger is not defined", e)
+               for e in seen["errors"]), seen["errors"]
+    return {"participant": pid, **seen}
+
+
+async def post_drawing(client: httpx.AsyncClient, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A participant's node and the drawing its experiment.js would post (the sketch and its PNG)."""
+    pid = (await client.post(f"/participant/W{n}/H/A{n}/debug")).json()["participant"]["id"]
+    node = (await client.post(f"/node/{pid}")).json()["node"]
+    drawing = {"sketch": [{"type": "path", "path": [["M", n, n], ["L", 30, 40]]}], "image": f"data:image/png;base64,drawing-{n}"}
+    answer = await client.post(f"/info/{node['id']}", data={"contents": json.dumps(drawing), "info_type": "Info"})
+    assert answer.status_code == 200
+    return node, drawing
+
+
+@pytest.mark.parametrize("served", ["iterated_drawing"], indirect=True)
+async def test_iterated_drawing_local_files_and_chain(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        await wait_ready(client)
+        assert (await client.post("/launch")).status_code == 200
+        # The chain: each node receives what its parent shows, first the source's owl
+        # (models.DrawingSource reads static/stimuli/owl.png from the experiment's folder).
+        owl = base64.b64encode((DEMOS / "iterated_drawing" / "static" / "stimuli" / "owl.png").read_bytes()).decode()
+        shown = {"image": "data:image/png;base64," + owl, "sketch": ""}
+        for n in (1, 2, 3):
+            node, drawing = await post_drawing(client, n)
+            (received,) = (await client.get(f"/node/{node['id']}/received_infos")).json()["infos"]
+            assert json.loads(received["contents"]) == shown
+            shown = drawing
+        pages = await check_local_pages(client, served)  # its experiment page: the chain's fifth and last node
+        assert pages["errors"] == ["$ is not defined"]  # the experiment page, showing the drawing it received
+        network = (await client.get("/network/1")).json()["network"]
+        assert network["full"] is True and network["n_alive_nodes"] == 5
+
+
+@pytest.mark.parametrize("served", ["sheep_market"], indirect=True)
+async def test_sheep_market_local_files_drawings_and_gallery(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        await wait_ready(client)
+        assert (await client.post("/launch")).status_code == 200
+        _, drawing = await post_drawing(client, 1)
+        pages = await check_local_pages(client, served, ("/gallery",))  # its experiment page: the second node
+        assert select(pages["html"]["/gallery"], "#gallery")
+        # the experiment page and drawings.js want jQuery; gallery.html replaces the libs block
+        # without dallinger2.js, yet base/layout.html's scripts call dallinger.hasAdBlocker
+        # (so under Dallinger too)
+        assert pages["errors"] == ["$ is not defined", "$ is not defined", "dallinger is not defined"]
+        late = (await client.post("/participant/W3/H/A3/debug")).json()["participant"]["id"]
+        assert (await client.post(f"/node/{late}")).status_code == 403  # Empty(max_size=2) is full
+        # its own routes: the drawings as JSON (the gallery page's script would show them)
+        assert (await client.get("/drawings")).json() == {"drawings": [drawing]}
