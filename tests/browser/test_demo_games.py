@@ -6,7 +6,12 @@ simlab answers below 400 (but the demos' own 403 signal), no page raises a scrip
 error the demo does not raise under Dallinger too, and the state read back through the
 API is what the experiment defines: function_learning's responses, chatroom's messages
 (over the info/transmission API), chatroom_ws's (over its websocket channel, stored by
-its ``receive_message``), and the moves of concentration, snake and 2048.
+its ``receive_message``), and the moves of concentration, snake and 2048.  Each
+participant has a Chromium of its own, as each of Dallinger's bots has.
+
+iterated_drawing and sheep_market load jQuery from a CDN these machines cannot reach,
+so nobody can be driven through their pages: every local file those pages load is
+served, and their Python and routes are driven through the API as their pages would.
 """
 
 from __future__ import annotations
@@ -292,6 +297,7 @@ async def test_chatroom_ws_messages_go_over_its_channel(served: str) -> None:
 
 
 def infos_of(payload: dict[str, Any], kind: str | None = None) -> list[dict[str, Any]]:
+    """A node's infos in the order they were made, of one type (``info``, ``state``) or all."""
     infos = sorted(payload["infos"], key=lambda i: i["id"])
     return [i for i in infos if kind is None or i["type"] == kind]
 
