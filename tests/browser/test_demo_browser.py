@@ -98,6 +98,8 @@ def sign_up(context: Any, base: str, n: int, *, begin_disabled_forever: bool = F
             break
         page.click("button.btn-primary:has-text('Next'), button.btn-primary:has-text('Begin')")
         page.wait_for_load_state()
+    # a person cannot click before the page's scripts bound Begin (chatroom binds it on jQuery's ready)
+    page.wait_for_load_state()
     if begin_disabled_forever:
         assert page.locator("button.btn-success[disabled]").count() == 1
         # rogers' instruct-ready ships Begin disabled and calls no createParticipant to enable it,
