@@ -18,6 +18,7 @@ import re
 import socket
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,9 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
     if options.participants is not None:
         config.set("num_participants", options.participants)
     if options.url:
-        settings = Settings(seed=options.seed).with_values(base_url=options.url.rstrip("/"))
+        parts = urlsplit(options.url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        settings = Settings(seed=options.seed).with_values(host=parts.hostname or "127.0.0.1", port=port)
     else:
         settings = Settings(seed=options.seed).with_values(host="127.0.0.1", port=free_port())
     app = create_app(file.experiment_class, settings=settings, config=config, folder=file.folder, study=file.study, views=file.views)
@@ -147,6 +150,8 @@ async def _run_served(
     stats = RunStats(origin=trio.current_time()).attach(events)
     send, recruits = trio.open_memory_channel[str](math.inf)
     exp.recruiter.dispatch = send.send_nowait
+    base_url = options.url.rstrip("/") if options.url else settings.base_url
+    exp.recruiter.base_url = base_url  # the ad URLs bots open
     limiter = trio.CapacityLimiter(options.http_bots if is_http else options.browsers)
     t0 = time.perf_counter()
 
@@ -158,7 +163,7 @@ async def _run_served(
             nursery.start_soon(_progress, stats, events, options.progress_every)
         if options.url is None:
             await nursery.start(serve, recorded(app, events), settings)
-        async with httpx.AsyncClient(base_url=settings.base_url, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
             side = DallingerClient(http, Events())
             if options.url is None:
                 launch = await http.post("/launch")
