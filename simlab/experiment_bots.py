@@ -210,17 +210,22 @@ async def _run_served(
 async def _progress(stats: RunStats, events: Events, every: float) -> None:
     """One line every ``every`` seconds: bots running and done, requests answered."""
     counts = {"started": 0, "finished": 0, "failed": 0}
-    events.bot_started.add_listener(lambda e: counts.__setitem__("started", counts["started"] + 1))
-    events.bot_stopped.add_listener(
-        lambda e: counts.__setitem__("finished" if e.outcome == "finished" else "failed", counts["finished" if e.outcome == "finished" else "failed"] + 1)
-    )
+
+    def started(event: Any) -> None:
+        counts["started"] += 1
+
+    def stopped(event: Any) -> None:
+        counts["finished" if event.outcome == "finished" else "failed"] += 1
+
+    events.bot_started.add_listener(started)
+    events.bot_stopped.add_listener(stopped)
     t0 = trio.current_time()
     while True:
         await trio.sleep(every)
-        done = counts["finished"] + counts["failed"]
+        running = counts["started"] - counts["finished"] - counts["failed"]
         total = stats.summary()["total"]
         print(
-            f"{trio.current_time() - t0:6.0f} s  bots: {counts['started'] - done} running, {counts['finished']} finished, "
+            f"{trio.current_time() - t0:6.0f} s  bots: {running} running, {counts['finished']} finished, "
             f"{counts['failed']} failed  ·  {total['count']} requests, {total['errors']} errors",
             flush=True,
         )
