@@ -9,7 +9,6 @@ atomic without locks.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from typing import Any, ClassVar
 from ..store import GraphStore
 from .config import Config
 from .context import current_experiment, serving
+from .messages import ChannelMessages
 from .infos import Compression, Gene, Info, Meme, Mutation, Replication, Response, State, Transformation
 from .networks import Empty
 from .nodes import Agent, Environment, Node, Source
@@ -47,14 +47,7 @@ BASE_KNOWN_CLASSES: dict[str, type] = {
 }
 
 
-def _as_id(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None and len(str(value)) < 20 else None
-    except (TypeError, ValueError):
-        return None
-
-
-class Experiment:
+class Experiment(ChannelMessages):
     """Base experiment: zero networks, no waiting room, HotAir recruitment (spec 7.2)."""
 
     task: ClassVar[str] = "Experiment title"
@@ -161,40 +154,6 @@ class Experiment:
     def config_settings(cls) -> dict[str, Any]:
         """The experiment's own config decisions: config.txt still overrides them."""
         return {}
-
-    def publish(self, channel: str, payload: str) -> None:
-        """Publish on the server's chat relay (Dallinger publishes through Redis)."""
-        if self.message_bus is None:
-            logger.info("no relay to publish on %s: %s", channel, payload)
-        else:
-            self.message_bus(channel, payload)
-
-    def publish_to_subscribers(self, data: str, channel_name: str | None = None) -> None:
-        self.publish(channel_name or self.channel or "", data)
-
-    def send(self, raw_message: str) -> None:
-        """Handle ``"<channel>:<payload>"`` from the chat relay: find the sender, then ``receive_message``."""
-        channel_name, _, message = raw_message.partition(":")
-        participant = node = None
-        try:
-            data = json.loads(message)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            client = data.get("client")
-            participant_id = (
-                data.get("sender") or data.get("participant_id") or (client.get("participant_id") if isinstance(client, dict) else None)
-            )
-            participant = self.store.get("participant", _as_id(participant_id))
-            node = self.store.get("node", _as_id(data.get("node_id")))
-        self.receive_message(
-            message, channel_name=channel_name, participant=participant, node=node, receive_time=self.store.now()
-        )
-
-    def receive_message(
-        self, message: str, channel_name: str | None = None, participant: Any = None, node: Any = None, receive_time: Any = None
-    ) -> None:
-        """Override to handle messages on the experiment's ``channel`` and ``dallinger_control``."""
 
     def save(self, *objects: Any) -> None:
         """Dallinger's ``save``: add and commit.  Rows join the store when made, so nothing is left to do."""
