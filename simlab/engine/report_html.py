@@ -86,6 +86,20 @@ def _shards(data: dict[str, Any]) -> str:
     return f"<h2>Shards</h2><table><tr>{head}</tr>{rows}</table>"
 
 
+def _recruited(data: dict[str, Any]) -> str:
+    """The bots an experiment recruited (``simlab scenario run FOLDER``), one row each."""
+    bots = data.get("recruited_bots")
+    if not bots:
+        return ""
+    rows = "".join(
+        f"<tr><td class=num>{b['index']}</td><td>{_e(b.get('participant_id') or '–')}</td><td>{_e(b['outcome'])}</td>"
+        f"<td class=num>{b['seconds']:.1f}</td><td><code>{_e(b['url'])}</code></td><td>{_e(b.get('error') or '')}</td></tr>"
+        for b in bots
+    )
+    head = "<tr><th>bot</th><th>participant</th><th>outcome</th><th>s</th><th>ad URL</th><th>error</th></tr>"
+    return f"<h2>Recruited bots</h2><table>{head}{rows}</table>"
+
+
 def render_html(data: dict[str, Any], stats: RunStats, snapshot: Snapshot | None) -> str:
     """Return the whole HTML page for a report's ``data`` (the ``report.json`` content)."""
     verdict = '<span class="pass">PASSED</span>' if data["passed"] else '<span class="fail">FAILED</span>'
@@ -124,6 +138,7 @@ duration {data["duration"].get("run", 0):.2f} s run time, {data["duration"].get(
 {_results("Checks", data["checks"])}
 {_results("Thresholds", data["thresholds"])}
 {_bot_errors(data)}
+{_recruited(data)}
 <h2>Routes</h2>{_routes(data)}
 {_shards(data)}
 <h2>Latency</h2>{latency}{throughput}{hist}

@@ -115,7 +115,8 @@ def test_cli_runs_a_folder_and_exits_by_its_checks(tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     good = _write(tmp_path, False)
     assert scenario.main(["run", str(good), "--quiet", "--participants", "4", "--report", str(tmp_path / "r")]) == 0
-    assert (tmp_path / "r" / "report.html").is_file()
+    page = (tmp_path / "r" / "report.html").read_text()
+    assert "Recruited bots" in page and page.count("<td>finished</td>") == 4
     bad = _write(tmp_path / "b", True) if (tmp_path / "b").mkdir() is None else None
     assert scenario.main(["run", str(bad), "--quiet"]) == 1
     assert "data_check" in capsys.readouterr().err
