@@ -203,7 +203,11 @@ async def _run_served(
         decisions={},
         duration={"run": time.perf_counter() - t0, "real": time.perf_counter() - t0},
         description=f"{len(run.bots)} bots of {make.__name__} recruited by {file.experiment_class.__name__}",
-        extra={"recruited_bots": [vars(b) for b in run.bots], "timed_out": run.timed_out},
+        extra={
+            "recruited_bots": [vars(b) for b in run.bots],
+            "timed_out": run.timed_out,
+            "recruitment_open_at_end": run.recruitment_open,
+        },
     )
 
 
@@ -285,3 +289,68 @@ def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
     results.append(CheckResult("the experiment's data_check holds", not bad_data, "; ".join(bad_data[:5])))
     results.append(CheckResult("the experiment's bonus runs", not bonus_errors, "; ".join(bonus_errors[:5])))
     return results
+
+
+def run_scenario_with_own_bots(
+    scenario: Any, scenario_dir: Path, options: Any, bot_options: BotRunOptions, *, console: Any = None
+) -> RunReport:
+    """A scenario whose experiment is a Dallinger folder with ``own_bots``: its populations and the
+    experiment's own recruited bots, against one server on a loopback port; the scenario's checks
+    run once both are done, then the bot checks are added."""
+    from dataclasses import replace
+
+    from .engine.connect import Target
+    from .engine.inprocess import server_settings
+
+    path = Path(scenario.experiment)
+    file = load_experiment_file(path if path.is_absolute() else scenario_dir / path, mode=bot_options.mode)
+    make = bot_class(file)
+    from .compat.dallinger.bots import HighPerformanceBotBase
+
+    is_http = issubclass(make, HighPerformanceBotBase)
+    config = file.make_config()
+    for key, value in (scenario.config or {}).items():
+        config.set(key, value)
+    config.set("recruiter", "bots")
+    seed = scenario.seed if options.seed is None else options.seed
+    settings = server_settings(scenario, seed).with_values(host="127.0.0.1", port=free_port())
+    app = create_app(file.experiment_class, settings=settings, config=config, folder=file.folder, study=file.study, views=file.views)
+    os.chdir(file.folder)
+    options = replace(options, url=settings.base_url, clock="real")
+
+    async def main() -> RunReport:
+        exp = app.experiment
+        with serving_experiment(exp):
+            send, recruits = trio.open_memory_channel[str](math.inf)
+            exp.recruiter.dispatch = send.send_nowait
+            limiter = trio.CapacityLimiter(bot_options.http_bots if is_http else bot_options.browsers)
+            runs: list[RecruitedRun] = []
+
+            async def own_bots() -> None:
+                runs.append(
+                    await run_recruited_bots(
+                        recruits,
+                        lambda url, a, w, h: make(url, assignment_id=a, worker_id=w, hit_id=h),
+                        recruiting=lambda: exp.recruiter.open,
+                        events=Events(),
+                        limiter=limiter,
+                        timeout=bot_options.timeout,
+                    )
+                )
+
+            async with trio.open_nursery() as nursery:
+                await nursery.start(serve, app, settings)
+                report = await run_scenario_async(
+                    scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots
+                )
+                nursery.cancel_scope.cancel()
+            report.checks.extend(_checks(exp, runs[0]))
+            report.extra["recruited_bots"] = [vars(b) for b in runs[0].bots]
+            return report
+
+    from .engine.runner import run_scenario_async
+
+    report: RunReport = trio.run(main)
+    if options.report_dir is not None:
+        report.write(options.report_dir)
+    return report

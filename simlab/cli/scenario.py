@@ -131,7 +131,15 @@ def main(argv: list[str]) -> int:
         except ValueError as exc:
             fail(console, f"simlab scenario: {exc}")
             return 2
-        report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
+        if scenario.own_bots:
+            from ..experiment_bots import BotRunOptions, run_scenario_with_own_bots
+
+            bots = BotRunOptions(browsers=args.browsers, http_bots=args.http_bots, timeout=args.timeout, mode=args.mode)
+            report = run_scenario_with_own_bots(
+                scenario, Path(args.scenario).resolve().parent, options, bots, console=console
+            )
+        else:
+            report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
     except ApiError as exc:
         fail(console, f"simlab scenario: the run stopped: {exc}")
         return 2

@@ -6,7 +6,7 @@ trio channel starts one bot of the experiment's class.  Its ``run_experiment`` i
 synchronous user code (Selenium calls, ``time.sleep``), so it runs in a worker
 thread, a bounded number at once: ``browsers`` for Selenium bots, ``http_bots``
 for ``HighPerformanceBotBase`` ones.  The run ends when the experiment has
-stopped recruiting and every bot has finished, or when ``deadline`` passes.
+no bot is left running and none is recruited within a moment, or at ``timeout``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ class RecruitedRun:
 
     bots: list[RecruitedBot] = field(default_factory=list)
     timed_out: bool = False
+    #: The experiment still had recruitment open when its last bot finished.
+    recruitment_open: bool = False
 
     @property
     def failed(self) -> list[RecruitedBot]:
@@ -71,7 +73,7 @@ async def run_recruited_bots(
     timeout: float,
     idle_grace: float = 2.0,
 ) -> RecruitedRun:
-    """Start a bot for every URL on ``recruits`` until recruitment is over and all have finished.
+    """Start a bot for every URL on ``recruits`` until all have finished and no new one is recruited.
 
     ``make_bot(url, assignment_id, worker_id, hit_id)`` builds a bot (Dallinger's
     ``BotBase`` constructor arguments); ``recruiting()`` tells whether the
@@ -131,11 +133,11 @@ async def run_recruited_bots(
                     with trio.move_on_after(idle_grace):
                         while running == 0:
                             await trio.sleep(0.05)
-                    if running == 0 and not recruiting():
-                        break
                     if running == 0:
-                        # still recruiting but nobody came: wait for the next recruit or the timeout
-                        continue
+                        # every bot is done and nobody new was recruited: the run is over, even if
+                        # the experiment keeps its recruitment open (Dallinger would wait forever)
+                        run.recruitment_open = recruiting()
+                        break
             nursery.cancel_scope.cancel()
     if scope.cancelled_caught:
         run.timed_out = True

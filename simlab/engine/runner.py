@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -108,9 +109,18 @@ def describe(scenario: Scenario, options: RunOptions, seed: int, source: ClientS
 
 
 async def run_scenario_async(
-    scenario: Scenario, target: Target, options: RunOptions, *, console: Console | None = None
+    scenario: Scenario,
+    target: Target,
+    options: RunOptions,
+    *,
+    console: Console | None = None,
+    alongside: Callable[[], Awaitable[None]] | None = None,
 ) -> RunReport:
-    """Run ``scenario`` against ``target`` inside the current trio run and return its report."""
+    """Run ``scenario`` against ``target`` inside the current trio run and return its report.
+
+    ``alongside`` (e.g. an experiment's own recruited bots) starts after the launch,
+    with the populations, and the checks wait for it to end too.
+    """
     seed = scenario.seed if options.seed is None else options.seed
     if options.participants is not None:
         scenario = scenario.with_participants(options.participants)
@@ -133,7 +143,19 @@ async def run_scenario_async(
             if options.progress:
                 progress = Progress(console, stats, engine, virtual=options.virtual)
                 await nursery.start(progress.run)
+            if alongside is not None:
+                alongside_done = trio.Event()
+
+                async def run_alongside() -> None:
+                    try:
+                        await alongside()
+                    finally:
+                        alongside_done.set()
+
+                nursery.start_soon(run_alongside)
             await engine.run()
+            if alongside is not None:
+                await alongside_done.wait()
             nursery.cancel_scope.cancel()
         run_seconds = trio.current_time() - t0
         unread: CheckResult | None = None

@@ -164,6 +164,10 @@ class Scenario:
         resize: ``resize(n) -> Scenario`` builds the scenario for ``n`` participants
             (``--participants n``), so the experiment's sizes, the callers' options and
             the checks follow the population; without it only the counts are rescaled.
+        own_bots: when ``experiment`` is a Dallinger experiment folder, also run its own
+            ``Bot`` class through the bot recruiter (one bot per recruitment, as
+            ``simlab scenario run FOLDER`` does), beside the populations; the server then
+            listens on a loopback port and the run uses a real clock.
     """
 
     name: str
@@ -181,6 +185,7 @@ class Scenario:
     study: Any = None
     sessions: Sequence[Mapping[str, Any]] = ()
     resize: Callable[[int], Scenario] | None = None
+    own_bots: bool = False
 
     @property
     def participants(self) -> int:

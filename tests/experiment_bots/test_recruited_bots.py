@@ -7,6 +7,7 @@ at once, and a broken ``data_check`` fails the run as a check.
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -169,3 +170,62 @@ def test_a_scenario_serves_a_dallinger_folder_for_simlab_bots(tmp_path: Path, mo
     path.write_text(SCENARIO.replace("DEMO_FOLDER", repr(str(DEMOS / "bartlett1932"))))
     monkeypatch.chdir(tmp_path)
     assert scenario.main(["run", str(path), "--quiet", "--report", str(tmp_path / "r")]) == 0
+
+
+MIXED_EXPERIMENT = '''
+import httpx
+
+from dallinger.bots import HighPerformanceBotBase
+from dallinger.experiment import Experiment
+from dallinger.networks import Empty
+
+
+class Room(Experiment):
+    experiment_repeats = 1
+    initial_recruitment_size = 2
+
+    def create_network(self):
+        return Empty(max_size=10)
+
+
+class Bot(HighPerformanceBotBase):
+    def participate(self):
+        node = httpx.post(f"{self.host}/node/{self.participant_id}").json()["node"]
+        httpx.post(f"{self.host}/info/{node['id']}", data={"contents": "own bot"}).raise_for_status()
+'''
+
+MIXED_SCENARIO = """
+from simlab.bots.dallinger_participant import participant
+from simlab.engine import CheckContext, CheckResult, Population, Scenario, constant
+
+
+def both_kinds_took_part(ctx: CheckContext) -> CheckResult:
+    # runs once simlab's 3 bots and the experiment's 2 own bots are all done
+    statuses = sorted(p["status"] for p in ctx.snapshot.participants.values())
+    return CheckResult("both_kinds_took_part", statuses == ["approved"] * 5, str(statuses))
+
+
+scenario = Scenario(
+    name="mixed",
+    experiment="room",
+    own_bots=True,
+    populations=[Population(participant, count=3, rate=5.0, options={"poll": constant(0.1), "wait_for_infos": 0.0})],
+    checks=[both_kinds_took_part],
+    seed=4,
+)
+"""
+
+
+def test_a_scenario_mixes_the_experiments_own_bots_with_simlabs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simlab.cli import scenario
+
+    folder = tmp_path / "room"
+    folder.mkdir()
+    (folder / "experiment.py").write_text(textwrap.dedent(MIXED_EXPERIMENT))
+    (tmp_path / "mixed.py").write_text(MIXED_SCENARIO)
+    monkeypatch.chdir(tmp_path)
+    code = scenario.main(["run", str(tmp_path / "mixed.py"), "--quiet", "--report", str(tmp_path / "r")])
+    data = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert code == 0, [c for c in data["checks"] if not c["passed"]]
+    assert [b["outcome"] for b in data["recruited_bots"]] == ["finished", "finished"]
+    assert data["bots"]["finished"] == 3  # simlab's own participant bots
