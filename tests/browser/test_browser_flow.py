@@ -18,6 +18,7 @@ import sys
 import textwrap
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -55,30 +56,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def simlab_serve(target: Path, log_path: Path, *, env: dict[str, str] | None = None, log_level: str = "WARNING") -> Iterator[str]:
+    """``simlab serve TARGET --in-memory`` on a free port in a subprocess; yields its URL, prints its log after."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "simlab", "serve", str(target), "--in-memory", "--port", str(port), "--log-level", log_level],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=log_path.parent,
+        )
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    print(log_path.read_text(errors="replace")[-4000:])
+
+
 @pytest.fixture(name="server")
 def _server(tmp_path: Path) -> Iterator[str]:
     """``simlab serve --in-memory`` on a free port; yields its URL, shows its log on failure."""
     experiment = tmp_path / "browser_chain.py"
     experiment.write_text(EXPERIMENT)
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    env = {**os.environ, "OTREE_ADMIN_PASSWORD": PASSWORD}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "simlab", "serve", str(experiment), "--in-memory", "--port", str(port),
-         "--log-level", "WARNING"],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-        print((tmp_path / "serve.log").read_text(errors="replace")[-4000:])
+    with simlab_serve(experiment, tmp_path / "serve.log", env={"OTREE_ADMIN_PASSWORD": PASSWORD}) as url:
+        yield url
 
 
 async def wait_ready(client: httpx.AsyncClient) -> None:

@@ -12,10 +12,7 @@ its own route, rogers' agents get their fitness and the participant a bonus.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ import trio
 
 from simlab.bots.browser_participant import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
-from .test_browser_flow import free_port, wait_ready
+from .test_browser_flow import simlab_serve, wait_ready
 from .test_demo_templates import DEMOS, NAMES
 
 pytestmark = [
@@ -39,25 +36,8 @@ pytestmark = [
 @pytest.fixture(name="served")
 def _served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """``simlab serve`` on the demo folder itself, unedited."""
-    folder = DEMOS / request.param
-    port = free_port()
-    log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "simlab", "serve", str(folder), "--in-memory", "--port", str(port),
-             "--log-level", "INFO"],
-            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ), cwd=tmp_path,
-        )
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-    print(log_path.read_text(errors="replace")[-4000:])
+    with simlab_serve(DEMOS / request.param, tmp_path / "serve.log", log_level="INFO") as url:
+        yield url
 
 
 class Recorder:

@@ -24,7 +24,6 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
