@@ -15,7 +15,7 @@ from typing import Any
 
 from . import pyfile
 from .domain import Experiment
-from .domain.config import KEY_TYPES, Config, read_config_txt
+from .domain.config import KEY_TYPES, SYNONYMS, Config, read_config_txt
 from .domain.otree import StudySettings
 from .errors import ConfigError
 from .experiment_package import import_experiment_package, imports_dallinger
@@ -34,6 +34,8 @@ class ExperimentFile:
     config: dict[str, Any] = field(default_factory=dict)
     #: Types of config keys the experiment registered (``extra_parameters``).
     config_types: dict[str, type] = field(default_factory=dict)
+    #: Synonyms of config keys the experiment registered.
+    config_synonyms: dict[str, str] = field(default_factory=dict)
     #: oTree study settings (SESSION_CONFIGS, ROOMS, ...) the file defines.
     study: StudySettings = field(default_factory=StudySettings)
     #: The experiment's own routes (a Flask app), if it has any.
@@ -55,7 +57,7 @@ class ExperimentFile:
 
     def make_config(self) -> Config:
         """A fresh, typed configuration for one app of this experiment."""
-        return Config(self.config, self.config_types)
+        return Config(self.config, self.config_types, self.config_synonyms)
 
 
 def import_file(path: Path, kind: str = "experiment") -> ModuleType:
@@ -111,25 +113,40 @@ def load_experiment_file(path: str | Path, *, mode: str | None = None) -> Experi
         return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config, study=study)
     from . import compat
     from .compat.config import loading
+    from .compat.surface import AbsentName, describe_import_error
 
     compat.install()
+    registry = Config({})
     try:
-        module = import_experiment_package(path.parent)
+        with loading(registry):  # module-level ``get_config().register(...)`` types keys of this load
+            module = import_experiment_package(path.parent)
     except ConfigError:
         raise
-    except ModuleNotFoundError as exc:
+    except ImportError as exc:
+        one_line = describe_import_error(exc)
+        if one_line is not None:
+            raise ConfigError(f"{path}: {one_line}") from exc
         hint = " (pip install 'simlab[dallinger]' brings what Dallinger experiments import)" if exc.name in EXTRAS else ""
-        raise ConfigError(f"{path}: importing it raised ModuleNotFoundError: {exc}{hint}") from exc
+        raise ConfigError(f"{path}: importing it raised {type(exc).__name__}: {exc}{hint}") from exc
+    except AbsentName as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
     except Exception as exc:
         raise ConfigError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from exc
+    # registrations made while the module was first imported hold for every later load of it
+    types_at_import, synonyms_at_import = module.__dict__.setdefault(
+        "_simlab_import_registrations", (dict(registry.types), dict(registry.synonyms))
+    )
+    registry.types.update(types_at_import)
+    registry.synonyms.update(synonyms_at_import)
     experiment_class = find_experiment_class(module, str(path))
-    registry = Config({})
     with loading(registry):
         experiment_class.extra_parameters()
         module_parameters = getattr(module, "extra_parameters", None)
         if callable(module_parameters):
             module_parameters()
     types = {k: v for k, v in registry.types.items() if KEY_TYPES.get(k) is not v}
+    synonyms = {k: v for k, v in registry.synonyms.items() if SYNONYMS.get(k) != v}
+    raw = {registry.canonical(k): v for k, v in raw.items()}
     unknown = sorted(k for k in raw if k not in registry.types)
     if unknown:
         raise ConfigError(f"{config_txt}: {unknown[0]} is not a valid configuration key")
@@ -144,6 +161,7 @@ def load_experiment_file(path: str | Path, *, mode: str | None = None) -> Experi
         experiment_class=experiment_class,
         config=config,
         config_types=types,
+        config_synonyms=synonyms,
         study=study,
         views=compat.experiment_views(experiment_class, module),
         dallinger=True,

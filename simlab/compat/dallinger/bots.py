@@ -22,6 +22,7 @@ from urllib import parse
 import httpx
 
 from ..config import get_config
+from ..surface import module_getattr
 
 logger = logging.getLogger("simlab.bots")
 
@@ -257,5 +258,7 @@ class HighPerformanceBotBase(BotBase):
             except httpx.HTTPError:
                 self.stochastic_sleep()
 
+
+__getattr__ = module_getattr(__name__)
 
 __all__ = ["BotBase", "HighPerformanceBotBase", "WebDriverUnavailable", "open_chromium"]
