@@ -6,6 +6,7 @@ Not run by the tests (they read its committed output).  Usage::
     # releases PyPI has as sdists only (3.x-6.x, whose metadata no longer builds):
     git -C Dallinger archive --format=tar.gz --prefix=dallinger-6.6.0/ v6.6.0 dallinger > DIR/6.6.0/dallinger-6.6.0.tar.gz
     python tools/dallinger_surface.py DIR > simlab/compat/dallinger_surface.json
+    python tools/dallinger_surface.py --readme README.md       # regenerate the README's table
 
 ``DIR/<release>/`` holds that release's wheel (or sdist).  Each module of
 ``MODULES`` is parsed with ``ast`` (nothing is imported): its public names are
@@ -192,6 +193,18 @@ def main(root: Path) -> dict:
     }
 
 
+def write_readme_table(readme: Path) -> None:
+    """Replace the README's generated table (between its markers) with the committed surface's."""
+    from simlab.compat.surface import TABLE_BEGIN, TABLE_END, readme_table
+
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(TABLE_BEGIN), text.index(TABLE_END) + len(TABLE_END)
+    readme.write_text(text[:start] + readme_table() + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":
-    json.dump(main(Path(sys.argv[1])), sys.stdout, indent=1, sort_keys=False)
-    sys.stdout.write("\n")
+    if sys.argv[1] == "--readme":
+        write_readme_table(Path(sys.argv[2]))
+    else:
+        json.dump(main(Path(sys.argv[1])), sys.stdout, indent=1, sort_keys=False)
+        sys.stdout.write("\n")

@@ -10,8 +10,10 @@ import logging
 from typing import Any
 
 from ...domain.context import current_experiment
+from ...domain import Participant
 from ...domain.recruiters import (
     NEW_RECRUIT_LOG_PREFIX,
+    RECRUITERS,
     BotRecruiter,
     CLIRecruiter,
     DevProlificRecruiter,
@@ -24,6 +26,8 @@ from ...domain.recruiters import (
 )
 from ..config import get_config
 from ..surface import module_getattr
+from .db import redis_conn, session
+from .utils import generate_random_id, get_base_url
 
 logger = logging.getLogger("dallinger.recruiters")
 
@@ -31,6 +35,9 @@ logger = logging.getLogger("dallinger.recruiters")
 HotAirRecruiter = Recruiter
 
 CLOSE_RECRUITMENT_LOG_PREFIX = "Close recruitment."
+
+#: Dallinger 4.x-6.x's table of recruiter classes by nickname.
+BY_NAME = RECRUITERS
 
 
 def _served() -> Any:
@@ -59,7 +66,13 @@ def for_experiment(experiment: Any) -> Recruiter:
 __getattr__ = module_getattr(__name__)
 
 __all__ = [
+    "BY_NAME",
     "CLOSE_RECRUITMENT_LOG_PREFIX",
+    "Participant",
+    "generate_random_id",
+    "get_base_url",
+    "redis_conn",
+    "session",
     "NEW_RECRUIT_LOG_PREFIX",
     "BotRecruiter",
     "CLIRecruiter",

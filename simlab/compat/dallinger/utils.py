@@ -15,6 +15,7 @@ from faker import Faker
 from ...domain.context import current_experiment
 from ..config import get_config
 from ..surface import module_getattr
+from .db import connect_to_redis
 
 #: Dallinger's module-level Faker, for fake names and e-mail addresses.
 fake = Faker()
@@ -64,5 +65,5 @@ def classproperty(func: Any) -> ClassPropertyDescriptor:
 
 __getattr__ = module_getattr(__name__)
 
-__all__ = ["ClassPropertyDescriptor", "classproperty", "fake", "generate_random_id", "get_base_url", "get_config",
+__all__ = ["ClassPropertyDescriptor", "connect_to_redis", "classproperty", "fake", "generate_random_id", "get_base_url", "get_config",
            "get_from_config", "struct_to_html"]
