@@ -45,8 +45,8 @@ async def _serve_era(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[
         await client.aclose()
 
 
-async def test_v9_cookiecutter_template_runs_as_generated(serve_era) -> None:
-    exp, client = await serve_era("v9_cookiecutter")
+async def test_v8_cookiecutter_template_runs_as_generated(serve_era) -> None:
+    exp, client = await serve_era("v8_cookiecutter")
     # set in ``if session:`` of __init__(self, session=None): the build passed the session
     assert (exp.experiment_repeats, exp.num_participants, exp.custom_variable) == (1, 2, True)
     assert exp.config.get("mturk_qualification_blocklist") == "cookie_cutter_pilot"  # qualification_blacklist
@@ -57,10 +57,21 @@ async def test_v9_cookiecutter_template_runs_as_generated(serve_era) -> None:
         resp = await client.post(f"/info/{node['id']}", data={"contents": f"answer {n}", "info_type": "Info"})
         assert resp.status_code == 200, resp.text
         assert await finish(client, pid) == "approved"
-        participant = (await client.get(f"/participant/{pid}")).json()["participant"]
-        assert participant["property1"] == "RecruiterSubmissionComplete"  # the 9.x hook, with its event
     pid = await sign_up(client, 3)
     assert (await client.post(f"/node/{pid}")).status_code == 403  # Empty(max_size=num_participants) is full
+
+
+async def test_v9_session_hook_story_chain_and_the_9x_hook(serve_era) -> None:
+    exp, client = await serve_era("v9_session_hook")
+    assert (exp.experiment_repeats, exp.chain_length) == (1, 2)
+    assert [n.type for n in exp.store.rows("node")] == ["story_source"]  # setup() from __init__
+    pid = await sign_up(client, 1)
+    node = (await client.post(f"/node/{pid}")).json()["node"]
+    received = (await client.get(f"/node/{node['id']}/received_infos")).json()["infos"]
+    assert [i["contents"] for i in received] == ["Once upon a time"]
+    assert await finish(client, pid) == "approved"
+    participant = (await client.get(f"/participant/{pid}")).json()["participant"]
+    assert participant["property1"] == "RecruiterSubmissionComplete"  # on_assignment_submitted_to_recruiter ran
 
 
 async def test_v10_session_positional_sets_everything_in_init(serve_era) -> None:
@@ -123,7 +134,7 @@ async def test_v12_no_configure_class_attributes_and_synonym_registration(serve_
     assert (await client.get("/summary")).json()["completed"] is True  # its is_complete()
 
 
-@pytest.mark.parametrize("era", ["v9_cookiecutter", "v12_no_configure"])
+@pytest.mark.parametrize("era", ["v8_cookiecutter", "v12_no_configure"])
 async def test_an_era_folder_is_served_by_simlab_serve(era: str, tmp_path: Path) -> None:
     with simlab_serve(ERAS / era, tmp_path / "serve.log") as url:
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:

@@ -1,4 +1,9 @@
-"""A transmission experiment made from Dallinger's cookiecutter template (Dallinger 9.x era)."""
+"""An experiment made from Dallinger's cookiecutter template (its 8.x-era layout).
+
+Real Dallinger 9.x-12.x cannot import it: their ``get_config()`` at module level
+loads the experiment class before the module has defined it (recorded in
+oracle/v8_cookiecutter-11.4.0.json).  simlab serves it unchanged.
+"""
 from dallinger.config import get_config
 from dallinger.experiments import Experiment
 from dallinger.networks import Empty
@@ -39,8 +44,3 @@ class CookieCutterExperiment(Experiment):
     def create_network(self):
         """Return a new network."""
         return Empty(max_size=self.num_participants)
-
-    def on_assignment_submitted_to_recruiter(self, participant, event):
-        """Dallinger 9.x's hook after a recruiter's submission: note it, then approve as usual."""
-        participant.property1 = event["event_type"]
-        super(CookieCutterExperiment, self).on_assignment_submitted_to_recruiter(participant, event)
