@@ -99,7 +99,7 @@ class Configuration:
         return key in self._config
 
     def __getattr__(self, key: str) -> Any:
-        if key.startswith("__"):
+        if key.startswith("_"):  # private and special names are never config keys (copy, pickle, inspect)
             raise AttributeError(key)
         try:
             return self.get(key)
