@@ -38,14 +38,17 @@ def _summary(resp: httpx.Response) -> dict[str, Any]:
 
 
 def steps(info_type: str) -> list[tuple[str, str, Any]]:
-    """``(name, method, path or a function of what came back)``: one participant, start to finish."""
+    """``(name, method, path, [form])``: one participant through the API, start to finish.
+
+    (The pages, ``/ad`` included, are compat-runtime's transcripts: a folder without ``templates/`` has
+    no ``ad.html`` under the oracle's ``dallinger develop bootstrap``.)
+    """
     return [
-        ("ad", "GET", "/ad?recruiter=hotair&hitId=H1&assignmentId=A1&workerId=W1&mode=debug"),
         ("participant", "POST", "/participant/W1/H1/A1/debug"),
         ("node", "POST", "/node/{pid}"),
         ("info", "POST", "/info/{nid}", {"contents": "42", "info_type": info_type}),
-        ("question", "POST", "/question/{pid}", {"question": "questionnaire", "number": 1, "response": '{"engagement": 4}'}),
-        ("worker_complete", "GET", "/worker_complete?participant_id={pid}"),
+        ("question", "POST", "/question/{pid}", {"question": "questionnaire", "number": "1", "response": '{"engagement": 4}'}),
+        ("worker_complete", "POST", "/worker_complete", {"participant_id": "{pid}"}),  # POST only before 12.x
         ("final", "GET", "/participant/{pid}"),
     ]
 
@@ -60,7 +63,8 @@ async def run(client: httpx.AsyncClient, info_type: str = "Info") -> dict[str, A
         except KeyError:
             transcript[name] = {"skipped": True}
             continue
-        resp = await client.request(method, url, data=data[0] if data else None)
+        form = {k: v.replace("{pid}", str(seen.get("pid"))) for k, v in data[0].items()} if data else None
+        resp = await client.request(method, url, data=form)
         transcript[name] = _summary(resp)
         if resp.status_code == 200 and name in ("participant", "node"):
             seen["pid" if name == "participant" else "nid"] = resp.json()[name]["id"]
