@@ -8,7 +8,7 @@ import trio
 from trio.testing import MockClock
 
 from simlab.config import Settings
-from simlab.server_gc import freeze_survivors
+from simlab.server.gc_freeze import freeze_survivors
 
 
 async def test_freeze_survivors_freezes_every_interval(autojump_clock: MockClock) -> None:

@@ -219,8 +219,8 @@ async def fuzz_in_process(experiment_file: Any, **options: Any) -> tuple[FuzzRep
 
     from ..config import Settings
     from ..domain.audit import audit
-    from ..server import build_server
-    from ..serving import serve
+    from ..server.build import build_server
+    from ..server.serving import serve
 
     settings = Settings(
         port=0, seed=1, otree_auth_level="STUDY", otree_rest_key=REST_KEY, admin_password=ADMIN_PASSWORD

@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
             otree_auth_level=args.auth_level,
             otree_rest_key=args.rest_key,
         )
-        from ..server import build_server
+        from ..server.build import build_server
 
         if settings.data_dir is not None:
             settings = settings.with_values(data_dir=Path(settings.data_dir).resolve())
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"simlab serve: {exc}", file=sys.stderr)
         return 2
-    from ..serving import PortInUse, bind, serve
+    from ..server.serving import PortInUse, bind, serve
 
     if app.working_dir is not None:
         os.chdir(app.working_dir)  # Dallinger runs an experiment from its folder

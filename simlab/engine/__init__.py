@@ -1,30 +1,30 @@
 """The bot engine: bots, populations, the engine, stats, scenarios and reports.
 
 Bots are black-box HTTP clients; nothing here imports ``simlab.store``,
-``simlab.domain`` or ``simlab.web`` except :mod:`~simlab.engine.inprocess`,
+``simlab.domain`` or ``simlab.web`` except :mod:`~simlab.runs.inprocess`,
 which wires an in-process server for a run (lazily).
 """
 
 from __future__ import annotations
 
 from .bot import Bot, FlowBot, StopBot, flow_bot, task
-from .connect import ClientSource, Target
-from .dallinger_client import DallingerClient, NoNetworkAvailable
+from .clients.connect import ClientSource, Target
+from .clients.dallinger import DallingerClient, NoNetworkAvailable
 from .engine import Engine, EngineStatistics, plan_arrivals
 from .events import BotEvent, Events, RequestEvent
-from .histogram import LatencyHistogram
-from .http import ApiClient, ApiError
+from .reporting.histogram import LatencyHistogram
+from .clients.http import ApiClient, ApiError
 from .loader import LoadError, load_scenario
-from .otree_client import OTreeClient
+from .clients.otree import OTreeClient
 from .persona import Persona, PersonaFactory
 from .population import Limits, Population
-from .report import RunReport
-from .retry import RetryPolicy
+from .reporting.report import RunReport
+from .clients.retry import RetryPolicy
 from .runner import RunOptions, run_scenario, run_scenario_async
 from .scenario import CheckContext, CheckResult, Scenario, Thresholds
 from .seeds import derive_random, derive_seed
-from .snapshot import Snapshot, read_snapshot
-from .stats import RunStats
+from .reporting.snapshot import Snapshot, read_snapshot
+from .reporting.stats import RunStats
 from .timing import WaitTime, between, constant, exponential
 
 __all__ = [

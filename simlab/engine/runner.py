@@ -1,6 +1,6 @@
 """Run a scenario end to end: server, launch, bots, checks, report.
 
-This is the composition root of a run; :mod:`simlab.engine.inprocess`, the only engine
+This is the composition root of a run; :mod:`simlab.runs.inprocess`, the only engine
 module that may wire simlab's own server, builds the in-process one (imported lazily
 so ``--url`` runs never load it).  Bots still reach it only through HTTP.
 
@@ -24,20 +24,20 @@ import trio
 import trio.testing
 from rich.console import Console
 
-from .connect import ClientSource, Target
-from .dallinger_client import DallingerClient
+from .clients.connect import ClientSource, Target
+from .clients.dallinger import DallingerClient
 from .engine import Engine
 from .events import Events
-from .inprocess import build_app, server_settings
-from .otree_client import OTreeClient
-from .progress import Progress, summary_tables
-from .report import RunReport
-from .retry import RetryPolicy
-from .http import ApiError
+from ..runs.inprocess import build_app, server_settings
+from .clients.otree import OTreeClient
+from .reporting.progress import Progress, summary_tables
+from .reporting.report import RunReport
+from .clients.retry import RetryPolicy
+from .clients.http import ApiError
 from .scenario import CheckContext, CheckResult, Scenario, run_check
 from .seeds import derive_random
-from .snapshot import Snapshot, read_snapshot
-from .stats import RunStats
+from .reporting.snapshot import Snapshot, read_snapshot
+from .reporting.stats import RunStats
 
 
 @dataclass(frozen=True)

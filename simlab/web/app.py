@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from .._version import __version__
 from ..config import Settings
-from ..durability import Journal, JournalFailed
+from ..persistence.journal import Journal, JournalFailed
 from ..domain import Experiment
 from ..domain.context import serving
 from ..domain.otree import StudySettings
@@ -28,7 +28,7 @@ from .dallinger.wire import DallingerError, error_response
 from .openapi import attach_openapi
 from .otree import otree_blueprint
 from .resources import Resources
-from .fastpath import FastPath
+from .dallinger.fastpath import FastPath
 from .flask_views import mount_flask_views
 from .runtime import Runtime
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from simlab import Settings
-from simlab.server import build_server
+from simlab.server.build import build_server
 
 DEMOS = Path(__file__).resolve().parents[3] / "shared" / "dallinger-demos"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from simlab import Settings
-from simlab.server import build_server
+from simlab.server.build import build_server
 
 EXPERIMENT = '''
 from flask import render_template

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from simlab import Settings
-from simlab.experiment_file import load_experiment_file
+from simlab.sources.experiment import load_experiment_file
 from simlab.web import create_app
 
 from . import dallinger_sequences, otree_sequences

@@ -17,8 +17,8 @@ import pytest
 import trio
 
 from simlab import Settings
-from simlab.experiment_file import load_experiment_file
-from simlab.export import export_zip_bytes, snapshot
+from simlab.sources.experiment import load_experiment_file
+from simlab.persistence.export import export_zip_bytes, snapshot
 from simlab.store import DALLINGER_TABLES
 from simlab.web import create_app
 

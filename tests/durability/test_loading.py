@@ -11,7 +11,7 @@ from simlab.domain.classes import class_resolver
 from simlab.store import GraphStore
 from simlab.store import sqlite as db_file
 from simlab.web import create_app
-from simlab.web.loading import LoadingGate
+from simlab.server.loading import LoadingGate
 from tests.store.study import Study, make_study
 
 

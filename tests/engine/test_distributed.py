@@ -24,7 +24,7 @@ import pytest
 
 from simlab.engine.engine import Arrival, plan_arrivals
 from simlab.engine.population import Limits, Population
-from simlab.engine.shards import shard_seed, split_limit, split_plan
+from simlab.engine.sharding.shards import shard_seed, split_limit, split_plan
 
 needs_distributed = pytest.mark.skipif(
     importlib.util.find_spec("distributed") is None,
@@ -195,7 +195,7 @@ def test_ctrl_c_stops_every_shard_and_still_writes_the_report(tmp_path: Path) ->
 
 
 def test_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    from simlab.engine.distributed_run import DistributedUnavailable, require_distributed
+    from simlab.runs.distributed import DistributedUnavailable, require_distributed
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` raise ImportError
     with pytest.raises(DistributedUnavailable, match=r"simlab\[distributed\]"):

@@ -8,7 +8,7 @@ import pytest
 
 from simlab import Experiment
 from simlab.engine import Bot, Population, RunOptions, Scenario, StopBot, task
-from simlab.engine.inprocess import build_app
+from simlab.runs.inprocess import build_app
 from simlab.engine.runner import run_scenario
 
 from .conftest import ROOT

@@ -15,7 +15,7 @@ import pytest
 from simlab import Chain, Experiment, Settings
 from simlab.cli import main as cli_main
 from simlab.domain.classes import class_resolver
-from simlab.export import snapshot
+from simlab.persistence.export import snapshot
 from simlab.store import sqlite as db_file
 from simlab.web import create_app
 
@@ -120,7 +120,7 @@ async def test_export_route_gives_dallinger_layout() -> None:
 
 
 def test_null_and_empty_string_differ_in_the_csv() -> None:
-    from simlab.export import pg_csv_line
+    from simlab.persistence.export import pg_csv_line
 
     assert pg_csv_line([None, "", "a,b", 'q"'] ) == ',"","a,b","q"""\n'
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from trio.testing import MockClock
 
 from simlab.engine import RunOptions, Target, load_scenario
-from simlab.engine.inprocess import build_app
+from simlab.runs.inprocess import build_app
 from simlab.engine.runner import run_scenario_async
-from simlab.export import export_zip_bytes, snapshot
+from simlab.persistence.export import export_zip_bytes, snapshot
 
 from .test_export import SHARED, SPEC_COLUMNS
 

@@ -9,7 +9,7 @@ import pytest
 
 from simlab.domain.otree import StudySettings
 from simlab.errors import ConfigError
-from simlab.experiment_file import load_experiment_file
+from simlab.sources.experiment import load_experiment_file
 
 from .conftest import study_namespace
 

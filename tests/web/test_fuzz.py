@@ -15,7 +15,7 @@ import trio
 
 from simlab import Settings
 from simlab.bench.fuzz import fuzz_in_process, shape_problem
-from simlab.serving import serve
+from simlab.server.serving import serve
 from simlab.web import create_app
 
 from .conftest import ChainExperiment

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from .events import Events
+from ..events import Events
 from .http import ApiClient
 from .retry import RetryPolicy
 

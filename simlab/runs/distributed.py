@@ -1,9 +1,9 @@
 """``simlab scenario run --workers N | --scheduler ADDRESS``: a scenario's bots on Dask distributed.
 
 The coordinator (this module, in the ``simlab`` process) plans the run, starts the
-server unless ``--url`` names one (:class:`~simlab.engine.serve_scenario.ServedScenario`),
+server unless ``--url`` names one (:class:`~simlab.runs.serve_scenario.ServedScenario`),
 posts ``/launch``, and submits one Dask task per shard
-(:func:`~simlab.engine.shards.run_shard`).  Shards say they are ready through a Dask
+(:func:`~simlab.engine.sharding.shards.run_shard`).  Shards say they are ready through a Dask
 ``Queue``; once all are, a Dask ``Variable`` gives them one wall-clock start, so the
 shards' arrivals add up to the scenario's schedule.  They report stats deltas every
 second through the queue, which the coordinator merges for the live table; at the end
@@ -14,7 +14,7 @@ Faults: a shard whose task raises, whose worker dies (``KilledWorker``; a
 is a fault) or that stops reporting fails the run: the coordinator sets the run's
 Dask ``Event``, the other shards stop their bots, and after ``stop_timeout`` seconds
 any shard still running is abandoned.  Ctrl-C does the same and the report is still
-written.  Dask is imported here and in :mod:`~simlab.engine.shards` only.
+written.  Dask is imported here and in :mod:`~simlab.engine.sharding.shards` only.
 """
 
 from __future__ import annotations
@@ -34,19 +34,19 @@ import trio
 from rich.console import Console
 from rich.live import Live
 
-from .connect import ClientSource, Target
-from .dallinger_client import DallingerClient
-from .engine import plan_arrivals
-from .events import Events
-from .otree_client import OTreeClient
-from .progress import summary_tables
-from .report import RunReport
-from .runner import RunOptions, describe
-from .scenario import CheckContext, CheckResult, Scenario, run_check
-from .seeds import derive_random
-from .shard_view import ShardState, merged_engine, merged_stats, shards_table
-from .shards import ShardSpec, run_shard, shard_seed, split_limit, split_plan
-from .snapshot import Snapshot, read_snapshot
+from ..engine.clients.connect import ClientSource, Target
+from ..engine.clients.dallinger import DallingerClient
+from ..engine.engine import plan_arrivals
+from ..engine.events import Events
+from ..engine.clients.otree import OTreeClient
+from ..engine.reporting.progress import summary_tables
+from ..engine.reporting.report import RunReport
+from ..engine.runner import RunOptions, describe
+from ..engine.scenario import CheckContext, CheckResult, Scenario, run_check
+from ..engine.seeds import derive_random
+from ..engine.sharding.view import ShardState, merged_engine, merged_stats, shards_table
+from ..engine.sharding.shards import ShardSpec, run_shard, shard_seed, split_limit, split_plan
+from ..engine.reporting.snapshot import Snapshot, read_snapshot
 
 MISSING = "--workers and --scheduler run shards on Dask distributed, an optional extra: pip install 'simlab[distributed]'"
 
@@ -136,7 +136,7 @@ def dask_client(dist: DistributedOptions) -> Iterator[tuple[Any, int]]:
     with dask.config.set(quiet):
         cluster = distributed.LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR,
-            preload=["simlab.engine.worker_setup"],
+            preload=["simlab.engine.sharding.worker_setup"],
         )
         client = distributed.Client(cluster)
         try:
@@ -334,7 +334,7 @@ def run_distributed(
     ended = "; ".join(faults) or ("stopped by Ctrl-C" if monitor.interrupted else "every shard finished")
     thresholds.append(CheckResult("shards_completed", not faults and not monitor.interrupted, ended))
     config = describe(scenario, options, seed, ClientSource(Target.remote(url), shared=options.shared_client))
-    config.update(target=options.url or f"{url} (simlab.engine.serve_scenario)", clock="real",
+    config.update(target=options.url or f"{url} (simlab.runs.serve_scenario)", clock="real",
                   distributed={"shards": n, "scheduler": dist.scheduler or f"LocalCluster({n} workers)", "interval": dist.interval})
     report = RunReport(
         scenario=scenario.name, seed=seed, config=config, stats=stats, checks=checks, thresholds=thresholds, snapshot=snapshot,

@@ -1,7 +1,7 @@
 """Serve a scenario's experiment over HTTP, for the shards of a distributed run.
 
-``python -m simlab.engine.serve_scenario SCENARIO --seed S`` builds exactly the app an
-in-process run builds (:func:`~simlab.engine.inprocess.build_app`: the experiment,
+``python -m simlab.runs.serve_scenario SCENARIO --seed S`` builds exactly the app an
+in-process run builds (:func:`~simlab.runs.inprocess.build_app`: the experiment,
 whether a class defined in the scenario file or an experiment file; the scenario's
 server settings, Dallinger config, oTree study and bot sessions; the server seed
 derived from the run seed) and serves it in memory with hypercorn on trio, as
@@ -41,7 +41,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Load the scenario, build its app and serve it until terminated."""
-    parser = argparse.ArgumentParser(prog="python -m simlab.engine.serve_scenario")
+    parser = argparse.ArgumentParser(prog="python -m simlab.runs.serve_scenario")
     parser.add_argument("scenario", type=Path)
     parser.add_argument("--seed", type=int, default=None, help="run seed (default: the scenario's)")
     parser.add_argument("--participants", type=int, default=None)
@@ -54,9 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import trio
 
-    from ..serving import serve
+    from ..server.serving import serve
     from .inprocess import build_app, server_settings
-    from .loader import load_scenario
+    from ..engine.loader import load_scenario
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scenario = load_scenario(args.scenario)
@@ -89,7 +89,7 @@ class ServedScenario:
     """
 
     def __init__(self, scenario_path: Path, seed: int, participants: int | None = None, timeout: float = 60.0) -> None:
-        self.cmd = [sys.executable, "-m", "simlab.engine.serve_scenario", str(scenario_path), "--seed", str(seed)]
+        self.cmd = [sys.executable, "-m", "simlab.runs.serve_scenario", str(scenario_path), "--seed", str(seed)]
         if participants is not None:
             self.cmd += ["--participants", str(participants)]
         self.timeout = timeout

@@ -19,8 +19,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dallinger_client import DallingerClient
-from .http import ApiError
+from ..clients.dallinger import DallingerClient
+from ..clients.http import ApiError
 
 Json = dict[str, Any]
 

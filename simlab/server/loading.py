@@ -21,9 +21,9 @@ from typing import Any
 import trio
 
 from ..config import Settings
-from ..datafolder import FolderLock
+from ..persistence.datafolder import FolderLock
 from ..domain.classes import class_resolver
-from ..durability import Journal
+from ..persistence.journal import Journal
 from ..errors import ConfigError
 from ..store import GraphStore
 from ..store import sqlite as db_file
@@ -90,7 +90,7 @@ def durable_app(experiment: Any, settings: Settings, **app_options: Any) -> Load
     another one writes) and checks the database; both fail with ``ConfigError``
     (one line naming the folder or the file).  ``app_options`` go to ``create_app``.
     """
-    from .app import create_app
+    from ..web.app import create_app
 
     lock = FolderLock(settings.data_dir).acquire()
     try:

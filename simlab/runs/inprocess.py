@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .loader import import_path, load_experiment
-from .scenario import Scenario
-from .seeds import derive_seed
+from ..engine.loader import import_path, load_experiment
+from ..engine.scenario import Scenario
+from ..engine.seeds import derive_seed
 
 
 def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *, settings: Any = None) -> Any:
@@ -54,8 +54,8 @@ def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *
 
 def dallinger_experiment(path: Path) -> Any:
     """The loaded experiment if ``path`` is a Dallinger experiment folder (or its experiment.py), else None."""
-    from simlab.experiment_file import load_experiment_file
-    from simlab.experiment_package import imports_dallinger
+    from simlab.sources.experiment import load_experiment_file
+    from simlab.sources.package import imports_dallinger
 
     file = path / "experiment.py" if path.is_dir() else path
     if file.name != "experiment.py" or not imports_dallinger(file):

@@ -20,12 +20,12 @@ from typing import Any
 
 import trio
 
-from .domain import Experiment
-from .domain.classes import class_resolver
-from .store import GraphStore, Row
-from .store import sqlite as db_file
+from ..domain import Experiment
+from ..domain.classes import class_resolver
+from ..store import GraphStore, Row
+from ..store import sqlite as db_file
 
-logger = logging.getLogger("simlab.durability")
+logger = logging.getLogger("simlab.persistence.journal")
 
 #: The journal sequence number of the last commit made by the current task (request).
 _last_commit: contextvars.ContextVar[int] = contextvars.ContextVar("simlab_last_commit", default=0)

@@ -11,10 +11,10 @@ import trio
 from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
 
-from .config import Settings
-from .server_gc import freeze_survivors
-from .store.sqlite import DataFileError
-from .web.loading import LoadingGate
+from ..config import Settings
+from .gc_freeze import freeze_survivors
+from ..store.sqlite import DataFileError
+from .loading import LoadingGate
 
 logger = logging.getLogger("simlab.server")
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from rich.table import Table
 
-from .engine import EngineStatistics
+from ..engine import EngineStatistics
 from .shards import ShardResult
-from .stats import RunStats
+from ..reporting.stats import RunStats
 
 #: Shard states that are final.
 ENDED = ("done", "stopped", "failed", "abandoned")

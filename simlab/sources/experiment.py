@@ -13,12 +13,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import pyfile
-from .domain import Experiment
-from .domain.config import KEY_TYPES, Config, read_config_txt
-from .domain.otree import StudySettings
-from .errors import ConfigError
-from .experiment_package import import_experiment_package, imports_dallinger
+from .. import pyfile
+from ..domain import Experiment
+from ..domain.config import KEY_TYPES, Config, read_config_txt
+from ..domain.otree import StudySettings
+from ..errors import ConfigError
+from .package import import_experiment_package, imports_dallinger
 
 #: Modules Dallinger experiments import that come with the ``dallinger`` extra.
 EXTRAS = {"selenium", "sqlalchemy", "nltk"}
@@ -109,8 +109,8 @@ def load_experiment_file(path: str | Path, *, mode: str | None = None) -> Experi
             config["mode"] = mode
         study = StudySettings.from_namespace(vars(module), path.parent)
         return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config, study=study)
-    from . import compat
-    from .compat.config import loading
+    from .. import compat
+    from ..compat.config import loading
 
     compat.install()
     try:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._version import __version__
-from .report_html import render_html
-from .scenario import CheckResult
+from ..._version import __version__
+from .html import render_html
+from ..scenario import CheckResult
 from .snapshot import Snapshot
 from .stats import RunStats
 

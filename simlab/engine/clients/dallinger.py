@@ -2,7 +2,7 @@
 
 Every method sends form fields (Dallinger ignores JSON bodies), names its route with
 ids templated out for stats, and returns the payload of the success envelope.
-Errors raise :class:`~simlab.engine.http.ApiError` carrying the ``error_type`` that
+Errors raise :class:`~simlab.engine.clients.http.ApiError` carrying the ``error_type`` that
 Dallinger hides in its HTML error page.  The one expected refusal, "no network
 available" on node creation, raises :class:`NoNetworkAvailable` and is not counted
 as an error.

@@ -22,16 +22,16 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from ..domain import Info
-from ..domain import operations as ops
-from ..store import MAX_ID
-from .dallinger.cors import CORS_HEADERS
-from .dallinger.params import MAX_DIGITS
-from .dallinger.wire import dumps
-from .health import BODY as HEALTH_BODY
+from ...domain import Info
+from ...domain import operations as ops
+from ...store import MAX_ID
+from .cors import CORS_HEADERS
+from .params import MAX_DIGITS
+from .wire import dumps
+from ..health import BODY as HEALTH_BODY
 
 if TYPE_CHECKING:
-    from .runtime import Runtime
+    from ..runtime import Runtime
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]

@@ -2,7 +2,7 @@
 
 :class:`ApiClient` wraps an ``httpx.AsyncClient``, times each request, decides from
 the call's contract whether it was an error, retries within a
-:class:`~simlab.engine.retry.RetryPolicy`, and fires one
+:class:`~simlab.engine.clients.retry.RetryPolicy`, and fires one
 :class:`~simlab.engine.events.RequestEvent` per try.  It knows nothing of simlab's
 server: the same client talks to the in-process app, ``simlab serve`` or a real
 Dallinger/oTree server.
@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import trio
 
-from .events import Events, RequestEvent
+from ..events import Events, RequestEvent
 from .retry import RetryPolicy
 
 #: Decides whether a response met the call's contract: ``None`` when it did, else an error text.
@@ -59,7 +59,7 @@ class ApiClient:
     """Times, checks, retries and reports requests for one bot.
 
     Args:
-        http: the httpx client (per bot or shared; see :mod:`simlab.engine.connect`).
+        http: the httpx client (per bot or shared; see :mod:`simlab.engine.clients.connect`).
         events: the run's hooks; ``events.request`` fires once per try.
         bot: the bot id stamped on events.
         retry: the retry policy.

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .events import BotEvent, Events, RequestEvent
+from ..events import BotEvent, Events, RequestEvent
 from .histogram import LatencyHistogram
 
 #: Percentiles every summary reports.

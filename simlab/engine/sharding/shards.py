@@ -29,14 +29,14 @@ from typing import Any, Protocol
 
 import trio
 
-from .connect import ClientSource, Target
-from .engine import Arrival, Engine, EngineStatistics
-from .events import BotEvent, Events, RequestEvent
-from .population import Limits
-from .report import decisions_digest
-from .retry import RetryPolicy
-from .seeds import derive_seed
-from .stats import RunStats
+from ..clients.connect import ClientSource, Target
+from ..engine import Arrival, Engine, EngineStatistics
+from ..events import BotEvent, Events, RequestEvent
+from ..population import Limits
+from ..reporting.report import decisions_digest
+from ..clients.retry import RetryPolicy
+from ..seeds import derive_seed
+from ..reporting.stats import RunStats
 
 
 def shard_seed(seed: int, index: int) -> int:
@@ -260,7 +260,7 @@ async def shard_main(spec: ShardSpec, populations: Sequence[Any], reporter: Repo
 
 def load_shard_populations(spec: ShardSpec) -> list[Any]:
     """Load the scenario on this worker and return its populations as the coordinator saw them."""
-    from .loader import load_scenario
+    from ..loader import load_scenario
 
     scenario = load_scenario(Path(spec.scenario_path))
     if spec.participants is not None:

@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .store import DALLINGER_TABLES, ROW_CLASSES, GraphStore
-from .domain.otree.sessions import otree_status
-from .store.records import ParticipantRow
+from ..store import DALLINGER_TABLES, ROW_CLASSES, GraphStore
+from ..domain.otree.sessions import otree_status
+from ..store.records import ParticipantRow
 
 Table = tuple[Sequence[str], list[Sequence[Any]]]
 

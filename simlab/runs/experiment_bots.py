@@ -26,19 +26,19 @@ from typing import Any
 import httpx
 import trio
 
-from .config import Settings
-from .domain.context import serving as serving_experiment
-from .engine.dallinger_client import DallingerClient
-from .engine.events import Events, RequestEvent
-from .engine.recruited import RecruitedRun, run_recruited_bots
-from .engine.report import RunReport
-from .engine.scenario import CheckResult
-from .engine.snapshot import read_snapshot
-from .engine.stats import RunStats
-from .errors import ConfigError
-from .experiment_file import ExperimentFile, load_experiment_file
-from .serving import serve
-from .web import create_app
+from ..config import Settings
+from ..domain.context import serving as serving_experiment
+from ..engine.clients.dallinger import DallingerClient
+from ..engine.events import Events, RequestEvent
+from ..engine.recruited import RecruitedRun, run_recruited_bots
+from ..engine.reporting.report import RunReport
+from ..engine.scenario import CheckResult
+from ..engine.reporting.snapshot import read_snapshot
+from ..engine.reporting.stats import RunStats
+from ..errors import ConfigError
+from ..sources.experiment import ExperimentFile, load_experiment_file
+from ..server.serving import serve
+from ..web import create_app
 
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
@@ -110,7 +110,7 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
     """Serve ``folder`` with the bot recruiter (or drive ``options.url``), run its bots, return the report."""
     file = load_experiment_file(folder, mode=options.mode)
     make = bot_class(file)
-    from .compat.dallinger.bots import CHROME_TYPES, HighPerformanceBotBase, WebDriverUnavailable
+    from ..compat.dallinger.bots import CHROME_TYPES, HighPerformanceBotBase, WebDriverUnavailable
 
     is_http = issubclass(make, HighPerformanceBotBase)
     config = file.make_config()
@@ -299,13 +299,13 @@ def run_scenario_with_own_bots(
     run once both are done, then the bot checks are added."""
     from dataclasses import replace
 
-    from .engine.connect import Target
-    from .engine.inprocess import server_settings
+    from ..engine.clients.connect import Target
+    from .inprocess import server_settings
 
     path = Path(scenario.experiment)
     file = load_experiment_file(path if path.is_absolute() else scenario_dir / path, mode=bot_options.mode)
     make = bot_class(file)
-    from .compat.dallinger.bots import HighPerformanceBotBase
+    from ..compat.dallinger.bots import HighPerformanceBotBase
 
     is_http = issubclass(make, HighPerformanceBotBase)
     config = file.make_config()
@@ -348,7 +348,7 @@ def run_scenario_with_own_bots(
             report.extra["recruited_bots"] = [vars(b) for b in runs[0].bots]
             return report
 
-    from .engine.runner import run_scenario_async
+    from ..engine.runner import run_scenario_async
 
     report: RunReport = trio.run(main)
     if options.report_dir is not None:

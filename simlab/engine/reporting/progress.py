@@ -15,8 +15,8 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
-from .engine import Engine
-from .scenario import CheckResult
+from ..engine import Engine
+from ..scenario import CheckResult
 from .stats import RunStats
 
 

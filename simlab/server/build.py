@@ -6,12 +6,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
-from .domain import Experiment
-from .domain.otree import StudySettings
-from .experiment_file import load_experiment_file
-from .web import create_app
-from .web.loading import durable_app
+from ..config import Settings
+from ..domain import Experiment
+from ..domain.otree import StudySettings
+from ..sources.experiment import load_experiment_file
+from ..web import create_app
+from .loading import durable_app
 
 logger = logging.getLogger("simlab.server")
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import pyfile
-from .errors import ConfigError
+from .. import pyfile
+from ..errors import ConfigError
 
 _IMPORTS_DALLINGER = re.compile(r"^\s*(from|import)\s+dallinger\b", re.MULTILINE)
 
