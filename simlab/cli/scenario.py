@@ -25,7 +25,8 @@ from rich.console import Console
 from ..engine.clients.http import ApiError
 from ..engine.loader import LoadError, load_scenario
 from ..engine.reporting.report import RunReport, failure_lines
-from ..engine.runner import RunOptions, run_scenario
+from ..engine.runner import RunOptions
+from ..runs.inprocess import run_scenario
 from ..engine.scenario import Scenario
 from ..runs.experiment_bots import is_experiment_folder
 from . import scenario_files

@@ -1,8 +1,17 @@
-"""The bot engine: bots, populations, the engine, stats, scenarios and reports.
+"""The bot engine: a black-box HTTP client of any Dallinger or oTree server.
 
-Bots are black-box HTTP clients; nothing here imports ``simlab.store``,
-``simlab.domain`` or ``simlab.web`` except :mod:`~simlab.runs.inprocess`,
-which wires an in-process server for a run (lazily).
+General layout (what an author touches is at the top level, as in Locust's ``locust/user/``):
+
+* ``bot``, ``persona``, ``population``, ``timing``, ``scenario``: writing bots and scenarios;
+* ``engine``, ``events``, ``seeds``, ``gc_policy``, ``recruited``, ``runner``, ``loader``: running them;
+* ``clients/``: the Dallinger and oTree API clients, over httpx, with retries;
+* ``reporting/``: statistics, latency histograms, snapshots, progress, reports;
+* ``sharding/``: a run split over dask workers.
+
+Nothing here imports simlab's server side (``web``, ``domain``, ``store``,
+``compat``, ``server``, ``sources``): ``tests/engine/test_boundaries.py`` holds
+it to that.  Building simlab's own server for a run is ``simlab.runs``.
+Authors import from ``simlab``; these names are for simlab's own modules and tests.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from .persona import Persona, PersonaFactory
 from .population import Limits, Population
 from .reporting.report import RunReport
 from .clients.retry import RetryPolicy
-from .runner import RunOptions, run_scenario, run_scenario_async
+from .runner import RunOptions, run_scenario_async
 from .scenario import CheckContext, CheckResult, Scenario, Thresholds
 from .seeds import derive_random, derive_seed
 from .reporting.snapshot import Snapshot, read_snapshot
@@ -68,7 +77,6 @@ __all__ = [
     "load_scenario",
     "plan_arrivals",
     "read_snapshot",
-    "run_scenario",
     "run_scenario_async",
     "task",
 ]

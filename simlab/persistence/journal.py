@@ -24,15 +24,12 @@ from ..domain import Experiment
 from ..domain.classes import class_resolver
 from ..store import GraphStore, Row
 from ..store import sqlite as db_file
+from ..errors import JournalFailed
 
 logger = logging.getLogger("simlab.persistence.journal")
 
 #: The journal sequence number of the last commit made by the current task (request).
 _last_commit: contextvars.ContextVar[int] = contextvars.ContextVar("simlab_last_commit", default=0)
-
-
-class JournalFailed(Exception):
-    """The database could not be written; acknowledged writes would not be durable."""
 
 
 class Journal:

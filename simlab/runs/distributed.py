@@ -47,15 +47,16 @@ from ..engine.seeds import derive_random
 from ..engine.sharding.view import ShardState, merged_engine, merged_stats, shards_table
 from ..engine.sharding.shards import ShardSpec, run_shard, shard_seed, split_limit, split_plan
 from ..engine.reporting.snapshot import Snapshot, read_snapshot
+from ..errors import RunUnavailable
 
 MISSING = "--workers and --scheduler run shards on Dask distributed, an optional extra: pip install 'simlab[distributed]'"
 
 
-class DistributedUnavailable(RuntimeError):
+class DistributedUnavailable(RunUnavailable):
     """Dask distributed is not installed, or the scheduler cannot be reached."""
 
 
-class WorkersMissing(RuntimeError):
+class WorkersMissing(RunUnavailable):
     """The Dask cluster did not reach the wanted number of worker threads in time."""
 
 

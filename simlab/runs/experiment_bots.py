@@ -13,11 +13,9 @@ them; simlab runs them so a broken hook fails the run).
 from __future__ import annotations
 
 import math
-import os
 import re
-import socket
 import time
-from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Any
 import httpx
 import trio
 
+from ..asgi import ASGIApp, Message, Receive, Scope, Send
 from ..config import Settings
 from ..domain.context import serving as serving_experiment
 from ..engine.clients.dallinger import DallingerClient
@@ -36,9 +35,8 @@ from ..engine.scenario import CheckResult
 from ..engine.reporting.snapshot import read_snapshot
 from ..engine.reporting.stats import RunStats
 from ..errors import ConfigError
-from ..sources.experiment import ExperimentFile, load_experiment_file
-from ..server.serving import serve
-from ..web import create_app
+from ..server import Server, build_server, free_port, serve
+from ..sources import ExperimentSource, load_source
 
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
@@ -65,13 +63,7 @@ def is_experiment_folder(path: Path) -> bool:
     return path.name == "experiment.py"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def bot_class(file: ExperimentFile) -> type:
+def bot_class(file: ExperimentSource) -> type:
     """The experiment's ``Bot`` (Dallinger's bot recruiter imports ``Bot`` from experiment.py)."""
     bot = getattr(file.module, "Bot", None)
     if not isinstance(bot, type):
@@ -79,10 +71,10 @@ def bot_class(file: ExperimentFile) -> type:
     return bot
 
 
-def recorded(app: Any, events: Events) -> Callable[..., Any]:
+def recorded(app: ASGIApp, events: Events) -> ASGIApp:
     """The app, firing a ``RequestEvent`` for every HTTP request it answers (ids templated out)."""
 
-    async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
@@ -90,7 +82,7 @@ def recorded(app: Any, events: Events) -> Callable[..., Any]:
         t0 = time.perf_counter()
         status: list[int] = []
 
-        async def capture(message: dict[str, Any]) -> None:
+        async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status.append(message["status"])
             await send(message)
@@ -108,44 +100,43 @@ def recorded(app: Any, events: Events) -> Callable[..., Any]:
 
 def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
     """Serve ``folder`` with the bot recruiter (or drive ``options.url``), run its bots, return the report."""
-    file = load_experiment_file(folder, mode=options.mode)
+    file = load_source(folder, mode=options.mode)
     make = bot_class(file)
     from ..compat.dallinger.bots import CHROME_TYPES, HighPerformanceBotBase, WebDriverUnavailable
 
     is_http = issubclass(make, HighPerformanceBotBase)
-    config = file.make_config()
+    overrides: dict[str, Any] = {"recruiter": "bots"}
+    if options.participants is not None:
+        overrides["num_participants"] = options.participants
+    config = file.make_config(overrides)
     webdriver_type = str(config.get("webdriver_type") or "chrome_headless")
     if not is_http and webdriver_type.lower() not in CHROME_TYPES:
         raise WebDriverUnavailable(
             f"{file.folder / 'config.txt'}: webdriver_type = {webdriver_type}: simlab drives Selenium bots "
             "in headless Chromium only (chrome_headless or chrome)"
         )
-    config.set("recruiter", "bots")
-    if options.participants is not None:
-        config.set("num_participants", options.participants)
     if options.url:
         parts = urlsplit(options.url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         settings = Settings(seed=options.seed).with_values(host=parts.hostname or "127.0.0.1", port=port)
     else:
         settings = Settings(seed=options.seed).with_values(host="127.0.0.1", port=free_port())
-    app = create_app(file.experiment_class, settings=settings, config=config, folder=file.folder, study=file.study, views=file.views)
-    os.chdir(file.folder)  # Dallinger runs an experiment (and its bots) from its folder
-    return trio.run(_run, app, file, make, is_http, settings, options)
+    server = build_server(file, settings, config=overrides)
+    server.enter_working_dir()  # Dallinger runs an experiment (and its bots) from its folder
+    return trio.run(_run, server, file, make, is_http, options)
 
 
-async def _run(
-    app: Any, file: ExperimentFile, make: type, is_http: bool, settings: Settings, options: BotRunOptions
-) -> RunReport:
+async def _run(server: Server, file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions) -> RunReport:
     # bots' threads inherit this context, so their get_config() reads the served experiment's
-    with serving_experiment(app.experiment):
-        return await _run_served(app, file, make, is_http, settings, options)
+    with serving_experiment(server.app.experiment):
+        return await _run_served(server, file, make, is_http, options)
 
 
 async def _run_served(
-    app: Any, file: ExperimentFile, make: type, is_http: bool, settings: Settings, options: BotRunOptions
+    server: Server, file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions
 ) -> RunReport:
-    exp = app.experiment
+    settings = server.settings
+    exp = server.app.experiment
     events = Events()
     stats = RunStats(origin=trio.current_time()).attach(events)
     send, recruits = trio.open_memory_channel[str](math.inf)
@@ -162,7 +153,7 @@ async def _run_served(
         if options.progress_every:
             nursery.start_soon(_progress, stats, events, options.progress_every)
         if options.url is None:
-            await nursery.start(serve, recorded(app, events), settings)
+            await nursery.start(partial(serve, server, asgi=recorded(server.app, events)))
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
             side = DallingerClient(http, Events())
             if options.url is None:
@@ -303,19 +294,16 @@ def run_scenario_with_own_bots(
     from .inprocess import server_settings
 
     path = Path(scenario.experiment)
-    file = load_experiment_file(path if path.is_absolute() else scenario_dir / path, mode=bot_options.mode)
+    file = load_source(path if path.is_absolute() else scenario_dir / path, mode=bot_options.mode)
     make = bot_class(file)
     from ..compat.dallinger.bots import HighPerformanceBotBase
 
     is_http = issubclass(make, HighPerformanceBotBase)
-    config = file.make_config()
-    for key, value in (scenario.config or {}).items():
-        config.set(key, value)
-    config.set("recruiter", "bots")
     seed = scenario.seed if options.seed is None else options.seed
     settings = server_settings(scenario, seed).with_values(host="127.0.0.1", port=free_port())
-    app = create_app(file.experiment_class, settings=settings, config=config, folder=file.folder, study=file.study, views=file.views)
-    os.chdir(file.folder)
+    server = build_server(file, settings, config={**(scenario.config or {}), "recruiter": "bots"})
+    server.enter_working_dir()
+    app = server.app
     options = replace(options, url=settings.base_url, clock="real")
 
     async def main() -> RunReport:
@@ -339,7 +327,7 @@ def run_scenario_with_own_bots(
                 )
 
             async with trio.open_nursery() as nursery:
-                await nursery.start(serve, app, settings)
+                await nursery.start(serve, server)
                 report = await run_scenario_async(
                     scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots
                 )

@@ -1,72 +1,67 @@
-"""The in-process server of a run: simlab's app built from a scenario.
+"""The in-process server of a run: simlab's app built from a scenario, and runs against it.
 
-The only engine module that imports simlab's server (``simlab.web``,
-``simlab.domain``), and only inside functions, so ``--url`` runs and bots never
-load it.  Bots still reach the app only through HTTP (httpx's ASGI transport).
+Builds the server through :func:`simlab.server.build_server` like every other
+way of serving; bots still reach the app only through HTTP (httpx's ASGI
+transport).  :func:`run_scenario` is a whole in-process (or ``--url``) run.
 """
 
 from __future__ import annotations
 
-import os
+import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..engine.loader import import_path, load_experiment
+import trio
+import trio.testing
+from rich.console import Console
+
+from ..config import Settings
+from ..domain.otree import StudySettings, create_session
+from ..engine.clients.connect import Target
+from ..engine.loader import import_path
+from ..engine.reporting.report import RunReport
+from ..engine.runner import RunOptions, run_scenario_async
 from ..engine.scenario import Scenario
 from ..engine.seeds import derive_seed
+from ..server import Server, build_server
+from ..sources import ExperimentSource, load_source
+from ..web.app import SimlabApp
 
 
-def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *, settings: Any = None) -> Any:
+def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *, settings: Settings | None = None) -> SimlabApp:
     """Build the in-process server for ``scenario``; its random choices get a seed derived from ``seed``.
 
     ``settings`` overrides :func:`server_settings` (the served scenario sets host and port).
     """
-    from simlab import Experiment  # the composition root may wire the server
-    from simlab.web import create_app
+    return build_scenario_server(scenario, seed, scenario_dir, settings=settings).app
 
+
+def build_scenario_server(
+    scenario: Scenario, seed: int, scenario_dir: Path | None = None, *, settings: Settings | None = None
+) -> Server:
+    """The :class:`Server` of ``scenario`` (in memory), its bot sessions created, in its working folder."""
     settings = server_settings(scenario, seed) if settings is None else settings
-    experiment = scenario.experiment
-    folder = None
-    namespace: dict[str, Any] | None = None
-    config: Any = dict(scenario.config) if scenario.config else None
-    views = None
-    if isinstance(experiment, (str, Path)):
-        path = _resolve(experiment, scenario_dir)
-        dallinger = dallinger_experiment(path)
-        if dallinger is not None:  # a Dallinger experiment folder, served as `simlab serve FOLDER` serves it
-            experiment, folder, views = dallinger.experiment_class, dallinger.folder, dallinger.views
-            namespace = vars(dallinger.module)
-            config = dallinger.make_config()
-            for key, value in (scenario.config or {}).items():
-                config.set(key, value)
-            os.chdir(folder)  # Dallinger runs an experiment from its folder
-        else:
-            experiment = load_experiment(path, Experiment)
-            folder = path.resolve().parent
-            namespace = vars(import_path(path, "experiment"))
-    study = study_settings(scenario.study, scenario_dir, namespace, folder)
-    app = create_app(experiment, settings=settings, config=config, folder=folder, study=study, views=views)
+    source = scenario_source(scenario, scenario_dir)
+    study = study_settings(scenario.study, scenario_dir, source.namespace, source.folder)
+    server = build_server(source, settings, config=scenario.config, study=study)
+    server.enter_working_dir()  # Dallinger runs an experiment from its folder
     if scenario.sessions:
-        create_bot_sessions(app, study, scenario.sessions)
-    return app
+        create_bot_sessions(server.app, study, scenario.sessions)
+    return server
 
 
-def dallinger_experiment(path: Path) -> Any:
-    """The loaded experiment if ``path`` is a Dallinger experiment folder (or its experiment.py), else None."""
-    from simlab.sources.experiment import load_experiment_file
-    from simlab.sources.package import imports_dallinger
-
-    file = path / "experiment.py" if path.is_dir() else path
-    if file.name != "experiment.py" or not imports_dallinger(file):
-        return None
-    return load_experiment_file(path)
+def scenario_source(scenario: Scenario, scenario_dir: Path | None) -> ExperimentSource:
+    """The scenario's experiment as a source: a class it defines, or a path (file or Dallinger folder)."""
+    experiment = scenario.experiment
+    if isinstance(experiment, (str, Path)):
+        return load_source(_resolve(experiment, scenario_dir))
+    return ExperimentSource.of_class(experiment)
 
 
-def server_settings(scenario: Scenario, seed: int) -> Any:
+def server_settings(scenario: Scenario, seed: int) -> Settings:
     """The in-process server's ``Settings``: the scenario's, seeded from the run seed when unseeded."""
-    from simlab import Settings
-
     settings = scenario.settings
     if settings is None:
         settings = Settings()
@@ -84,14 +79,14 @@ def _resolve(path: str | Path, scenario_dir: Path | None) -> Path:
     return path
 
 
-def study_settings(study: Any, scenario_dir: Path | None, namespace: dict[str, Any] | None, folder: Path | None) -> Any:
+def study_settings(
+    study: Any, scenario_dir: Path | None, namespace: Mapping[str, Any] | None, folder: Path | None
+) -> StudySettings:
     """Read oTree study settings from a mapping, a study file, or the experiment file's names.
 
     Validation happens here, before the run starts, so a typo in ``SESSION_CONFIGS``
     fails with a message naming the key instead of mid-run.
     """
-    from simlab.domain.otree import StudySettings
-
     if isinstance(study, StudySettings):
         return study
     if isinstance(study, (str, Path)):
@@ -106,10 +101,8 @@ def study_settings(study: Any, scenario_dir: Path | None, namespace: dict[str, A
     return StudySettings()
 
 
-def create_bot_sessions(app: Any, study: Any, specs: Sequence[Mapping[str, Any]]) -> None:
+def create_bot_sessions(app: SimlabApp, study: StudySettings, specs: Sequence[Mapping[str, Any]]) -> None:
     """Create the scenario's oTree sessions in-process as oTree does for bots (``mock_exogenous_data`` runs)."""
-    from simlab.domain.otree import create_session
-
     exp = app.extensions["simlab"].exp
     for i, spec in enumerate(specs):
         unknown = sorted(set(spec) - {"config", "num_participants", "room", "label"})
@@ -120,3 +113,26 @@ def create_bot_sessions(app: Any, study: Any, specs: Sequence[Mapping[str, Any]]
                 exp, study, spec["config"], spec.get("num_participants"), room_name=spec.get("room"), label=spec.get("label") or "",
                 is_demo=True, run_mock=True,
             )
+
+
+def run_scenario(
+    scenario: Scenario, options: RunOptions = RunOptions(), *, console: Console | None = None, scenario_dir: Path | None = None
+) -> RunReport:
+    """Run ``scenario`` in a fresh ``trio.run`` (virtual or real clock) and write its report."""
+    seed = scenario.seed if options.seed is None else options.seed
+    if options.participants is not None:
+        # before the server is built: a scenario's experiment may be sized for its population
+        scenario = scenario.with_participants(options.participants)
+        options = replace(options, participants=None)
+    target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
+    if not options.url and options.otree_rest_key is None:
+        # in-process, the callers know the key the scenario gave its own server
+        key = server_settings(scenario, seed).otree_rest_key
+        if key:
+            options = replace(options, otree_rest_key=key)
+    clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
+    main = functools.partial(run_scenario_async, scenario, target, options, console=console)
+    report: RunReport = trio.run(main, clock=clock)
+    if options.report_dir is not None:
+        report.write(options.report_dir)
+    return report

@@ -1,7 +1,7 @@
 """Serve a scenario's experiment over HTTP, for the shards of a distributed run.
 
 ``python -m simlab.runs.serve_scenario SCENARIO --seed S`` builds exactly the app an
-in-process run builds (:func:`~simlab.runs.inprocess.build_app`: the experiment,
+in-process run builds (:func:`~simlab.runs.inprocess.build_scenario_server`: the experiment,
 whether a class defined in the scenario file or an experiment file; the scenario's
 server settings, Dallinger config, oTree study and bot sessions; the server seed
 derived from the run seed) and serves it in memory with hypercorn on trio, as
@@ -21,7 +21,6 @@ import argparse
 import os
 import selectors
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,13 +29,6 @@ from pathlib import Path
 from types import TracebackType
 
 READY = "simlab: serving on "
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port free on ``host`` right now."""
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import trio
 
-    from ..server.serving import serve
-    from .inprocess import build_app, server_settings
     from ..engine.loader import load_scenario
+    from ..server import free_port, serve
+    from .inprocess import build_scenario_server, server_settings
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scenario = load_scenario(args.scenario)
@@ -64,11 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         scenario = scenario.with_participants(args.participants)
     seed = scenario.seed if args.seed is None else args.seed
     settings = server_settings(scenario, seed).with_values(host=args.host, port=args.port or free_port(args.host))
-    app = build_app(scenario, seed, args.scenario.resolve().parent, settings=settings)
+    server = build_scenario_server(scenario, seed, args.scenario.resolve().parent, settings=settings)
 
     async def run() -> None:
         async with trio.open_nursery() as nursery:
-            await nursery.start(partial(serve, app, settings))
+            await nursery.start(partial(serve, server))
             print(f"{READY}{settings.base_url}", flush=True)
 
     try:

@@ -15,16 +15,11 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import trio
 
-from ..config import Settings
-from ..persistence.datafolder import FolderLock
-from ..domain.classes import class_resolver
-from ..persistence.journal import Journal
-from ..errors import ConfigError
+from ..asgi import ASGIApp, Receive, Scope, Send
 from ..store import GraphStore
 from ..store import sqlite as db_file
 
@@ -36,7 +31,7 @@ ClassFor = Callable[[str, dict[str, Any]], type]
 class LoadingGate:
     """ASGI app: 503 with progress until ``load`` has filled the store, then the real app."""
 
-    def __init__(self, app: Any, db: sqlite3.Connection, store: GraphStore, class_for: ClassFor) -> None:
+    def __init__(self, app: ASGIApp, db: sqlite3.Connection, store: GraphStore, class_for: ClassFor) -> None:
         self.app = app
         self.db = db
         self.store = store
@@ -46,8 +41,6 @@ class LoadingGate:
         self.ready = False
         self.error: str | None = None
         self.seconds = 0.0
-        #: the data folder's lock, held as long as this server lives
-        self.lock: Any = None
 
     def progress(self) -> dict[str, Any]:
         fraction = 1.0 if self.ready else min(0.99, self.loaded / self.total) if self.total else 0.0
@@ -70,7 +63,7 @@ class LoadingGate:
         self.ready = True
         logger.info("loaded %d rows in %.1f s", self.loaded, self.seconds)
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.ready or scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
@@ -81,27 +74,3 @@ class LoadingGate:
         headers = [(b"content-type", b"application/json"), (b"retry-after", b"1"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-
-def durable_app(experiment: Any, settings: Settings, **app_options: Any) -> LoadingGate:
-    """The app of a durable server on ``settings.data_dir``, behind a gate until its store is loaded.
-
-    Takes the folder's lock first (a second server must not even read a file
-    another one writes) and checks the database; both fail with ``ConfigError``
-    (one line naming the folder or the file).  ``app_options`` go to ``create_app``.
-    """
-    from ..web.app import create_app
-
-    lock = FolderLock(settings.data_dir).acquire()
-    try:
-        db = db_file.connect(Path(settings.data_dir) / db_file.FILE_NAME)
-    except db_file.DataFileError as exc:
-        lock.release()
-        raise ConfigError(str(exc)) from None
-    store = GraphStore()
-    journal = Journal(db)
-    store.listeners.append(journal.on_commit)
-    app = create_app(experiment, settings=settings, store=store, journal=journal, **app_options)
-    gate = LoadingGate(app, db, store, class_resolver(experiment))
-    gate.lock = lock
-    return gate

@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import trio
 from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
 
+from ..asgi import ASGIApp
 from ..config import Settings
 from .gc_freeze import freeze_survivors
 from ..store.sqlite import DataFileError
 from .loading import LoadingGate
+from ..errors import PortInUse
+
+if TYPE_CHECKING:
+    from .build import Server
 
 logger = logging.getLogger("simlab.server")
 
@@ -22,8 +27,11 @@ logger = logging.getLogger("simlab.server")
 GRACEFUL_SECONDS = 10.0
 
 
-class PortInUse(OSError):
-    """The address to listen on is taken (or not ours to take); the message says which."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (for a loopback server whose URL must be known before it starts)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -59,29 +67,32 @@ def hypercorn_config(settings: Settings, sock: socket.socket | None = None) -> H
 
 
 async def serve(
-    app: Any,
-    settings: Settings,
+    server: Server,
     *,
+    asgi: ASGIApp | None = None,
     sock: socket.socket | None = None,
     handle_signals: bool = False,
     task_status: Any = trio.TASK_STATUS_IGNORED,
 ) -> None:
-    """Serve ``app`` until cancelled (or, with ``handle_signals``, until SIGTERM/SIGINT).
+    """Serve ``server`` until cancelled (or, with ``handle_signals``, until SIGTERM/SIGINT).
 
     A signal stops accepting connections, lets requests in flight finish (up to
     ``GRACEFUL_SECONDS``), then runs the app's shutdown, which flushes the
-    journal.  A ``LoadingGate`` app has its store loaded here, after binding.
-    ``task_status.started`` gets the bound URLs.
+    journal.  A durable server has its store loaded here, after binding.
+    ``asgi`` serves a wrapper of ``server.asgi`` instead (an in-memory server's,
+    e.g. recording every request).  ``task_status.started`` gets the bound URLs.
     """
+    settings = server.settings
     stop = trio.Event()
     async with trio.open_nursery() as nursery:
         if handle_signals:
             nursery.start_soon(_stop_on_signals, stop)
         if settings.gc_freeze_interval > 0:
             nursery.start_soon(freeze_survivors, settings.gc_freeze_interval)
-        if isinstance(app, LoadingGate):
-            nursery.start_soon(_load, app, stop)
-        await hypercorn_serve(app, hypercorn_config(settings, sock), shutdown_trigger=stop.wait, task_status=task_status)
+        if server.gate is not None:
+            nursery.start_soon(_load, server.gate, stop)
+        app = asgi if asgi is not None else server.asgi
+        await hypercorn_serve(app, hypercorn_config(settings, sock), shutdown_trigger=stop.wait, task_status=task_status)  # type: ignore[arg-type]
         nursery.cancel_scope.cancel()
 
 

@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import pyfile
-from ..errors import ConfigError
+from ..errors import SourceError
 
 _IMPORTS_DALLINGER = re.compile(r"^\s*(from|import)\s+dallinger\b", re.MULTILINE)
 
@@ -63,7 +63,7 @@ def import_experiment_package(folder: Path) -> ModuleType:
             spec = importlib.machinery.ModuleSpec(package, None, is_package=True)
             spec.submodule_search_locations = [str(folder)]
         if spec is None:
-            raise ConfigError(f"{folder}: cannot be imported as a package")
+            raise SourceError(f"{folder}: cannot be imported as a package")
         module = importlib.util.module_from_spec(spec)
         sys.modules[package] = module
         try:

@@ -9,7 +9,7 @@ import pytest
 from simlab import Experiment
 from simlab.engine import Bot, Population, RunOptions, Scenario, StopBot, task
 from simlab.runs.inprocess import build_app
-from simlab.engine.runner import run_scenario
+from simlab import run_scenario
 
 from .conftest import ROOT
 

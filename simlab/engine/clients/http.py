@@ -25,12 +25,13 @@ import trio
 
 from ..events import Events, RequestEvent
 from .retry import RetryPolicy
+from ...errors import BotError
 
 #: Decides whether a response met the call's contract: ``None`` when it did, else an error text.
 Check = Callable[[httpx.Response], "str | None"]
 
 
-class ApiError(Exception):
+class ApiError(BotError):
     """Raised when a request failed after its retries: no response, or one outside its contract.
 
     Attributes:

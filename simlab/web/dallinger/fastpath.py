@@ -29,6 +29,7 @@ from .cors import CORS_HEADERS
 from .params import MAX_DIGITS
 from .wire import dumps
 from ..health import BODY as HEALTH_BODY
+from ...errors import WebError
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -54,7 +55,7 @@ RULES = {
 }
 
 
-class Defer(Exception):
+class Defer(WebError):
     """Not the plain success case: let Quart answer."""
 
 
