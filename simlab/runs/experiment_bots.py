@@ -112,7 +112,7 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
     webdriver_type = str(config.get("webdriver_type") or "chrome_headless")
     if not is_http and webdriver_type.lower() not in CHROME_TYPES:
         raise WebDriverUnavailable(
-            f"{file.folder / 'config.txt'}: webdriver_type = {webdriver_type}: simlab drives Selenium bots "
+            f"{file.path.parent / 'config.txt' if file.path else 'config.txt'}: webdriver_type = {webdriver_type}: simlab drives Selenium bots "
             "in headless Chromium only (chrome_headless or chrome)"
         )
     if options.url:
@@ -128,7 +128,7 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
 
 async def _run(server: Server, file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions) -> RunReport:
     # bots' threads inherit this context, so their get_config() reads the served experiment's
-    with serving_experiment(server.app.experiment):
+    with serving_experiment(server.experiment):
         return await _run_served(server, file, make, is_http, options)
 
 
@@ -136,7 +136,7 @@ async def _run_served(
     server: Server, file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions
 ) -> RunReport:
     settings = server.settings
-    exp = server.app.experiment
+    exp: Any = server.experiment  # a Dallinger experiment (its recruiter is the bot recruiter)
     events = Events()
     stats = RunStats(origin=trio.current_time()).attach(events)
     send, recruits = trio.open_memory_channel[str](math.inf)
@@ -307,7 +307,7 @@ def run_scenario_with_own_bots(
     options = replace(options, url=settings.base_url, clock="real")
 
     async def main() -> RunReport:
-        exp = app.experiment
+        exp: Any = server.experiment
         with serving_experiment(exp):
             send, recruits = trio.open_memory_channel[str](math.inf)
             exp.recruiter.dispatch = send.send_nowait

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..asgi import ASGIApp
 from ..config import Settings
+from ..domain import Experiment
 from ..domain.classes import class_resolver
 from ..domain.otree import StudySettings
 from ..errors import ConfigError
@@ -47,6 +48,12 @@ class Server:
     working_dir: Path | None = None
     #: The data folder's lock, held as long as this server lives (None in memory).
     lock: FolderLock | None = None
+
+    @property
+    def experiment(self) -> Experiment:
+        """The served experiment instance."""
+        assert self.app.experiment is not None
+        return self.app.experiment
 
     @property
     def asgi(self) -> ASGIApp:

@@ -46,7 +46,7 @@ def create_app(
     journal: Journal | None = None,
     study: StudySettings | None = None,
     views: Any = None,
-) -> QuartTrio:
+) -> SimlabApp:
     """A QuartTrio app serving ``experiment`` (a class, an instance, or None for the base).
 
     Args:

@@ -142,19 +142,6 @@ class Reporter(Protocol):
         """The run's wall-clock start once every shard is ready, or None after ``timeout`` seconds."""
 
 
-class NullReporter:
-    """A reporter that drops messages and never asks to stop (a shard run on its own)."""
-
-    def put(self, message: dict[str, Any]) -> None:
-        pass
-
-    def stop_requested(self) -> bool:
-        return False
-
-    def wait_start(self, timeout: float) -> float | None:
-        return time.time()
-
-
 class DeltaStats:
     """Forwards events to a :class:`RunStats` it hands over and replaces on :meth:`take`.
 
