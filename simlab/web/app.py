@@ -13,6 +13,7 @@ from quart_trio import QuartTrio
 from werkzeug.exceptions import HTTPException
 
 from .._version import __version__
+from ..asgi import Receive, Scope, Send
 from ..config import Settings
 from ..persistence.journal import Journal, JournalFailed
 from ..domain import Experiment
@@ -125,7 +126,7 @@ class SimlabApp(QuartTrio):
     #: The folder a Dallinger experiment runs from (``simlab serve`` changes to it), or None.
     working_dir: Path | None = None
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         with serving(self.experiment):
             if scope["type"] == "http" and self.fast_path is not None:
                 await self.fast_path(scope, receive, send, super().__call__)

@@ -18,7 +18,6 @@ one place, the Quart handlers; the fast path only ever answers success.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -29,13 +28,12 @@ from .cors import CORS_HEADERS
 from .params import MAX_DIGITS
 from .wire import dumps
 from ..health import BODY as HEALTH_BODY
+from ...asgi import ASGIApp, Message, Receive, Scope, Send
 from ...errors import WebError
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
 TEXT_HEADERS = [(b"content-type", b"text/plain; charset=utf-8")]
@@ -70,7 +68,7 @@ class FastPath:
         protected = set(rt.exp.config.get("protected_routes") or [])
         self.enabled = {name for name, rule in RULES.items() if rule not in protected}
 
-    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send, fallback: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, fallback: ASGIApp) -> None:
         """Serve ``scope`` if it is a plain success case, else call ``fallback(scope, receive, send)``."""
         method, path = scope["method"], scope["path"]
         if method == "GET" and path == "/health":
@@ -97,7 +95,7 @@ class FastPath:
                     return
         await _respond(send, status, payload, headers)
 
-    def _dispatch(self, method: str, path: str, scope: dict[str, Any], body: bytes) -> tuple[int, bytes, list[Any]]:
+    def _dispatch(self, method: str, path: str, scope: Scope, body: bytes) -> tuple[int, bytes, list[Any]]:
         match = _NODE_ROUTE.fullmatch(path)
         if match is not None:
             node = self._node(match.group(1))
@@ -121,7 +119,7 @@ class FastPath:
 
     # ----------------------------------------------------------------- routes
 
-    def _transmit(self, node: Any, scope: dict[str, Any], body: bytes) -> tuple[int, bytes, list[Any]]:
+    def _transmit(self, node: Any, scope: Scope, body: bytes) -> tuple[int, bytes, list[Any]]:
         fields = _form(scope, body, allowed={"what", "to_whom"})
         what = self._row("info", fields.get("what")) if "what" in fields else None
         to_whom = self._row("node", fields.get("to_whom")) if "to_whom" in fields else None
@@ -131,7 +129,7 @@ class FastPath:
             sent = ops.transmit(self.exp, node, what, to_whom, NO_PROPS)
         return _success("transmissions", [t.__json__() for t in sent])
 
-    def _transmissions(self, node: Any, scope: dict[str, Any]) -> tuple[int, bytes, list[Any]]:
+    def _transmissions(self, node: Any, scope: Scope) -> tuple[int, bytes, list[Any]]:
         query = _pairs(scope.get("query_string", b""))
         if set(query) - {"direction", "status"}:
             raise Defer
@@ -143,7 +141,7 @@ class FastPath:
             rows, as_selected = ops.transmissions(self.exp, node, direction, status)
         return _success("transmissions", as_selected if as_selected is not None else [t.__json__() for t in rows])
 
-    def _create_info(self, node: Any, scope: dict[str, Any], body: bytes) -> tuple[int, bytes, list[Any]]:
+    def _create_info(self, node: Any, scope: Scope, body: bytes) -> tuple[int, bytes, list[Any]]:
         fields = _form(scope, body, allowed={"contents"})
         contents = fields.get("contents")
         if contents is None or "\x00" in contents:
@@ -214,7 +212,7 @@ def _pairs(raw: bytes) -> dict[str, str]:
     return out
 
 
-def _form(scope: dict[str, Any], body: bytes, allowed: set[str]) -> dict[str, str]:
+def _form(scope: Scope, body: bytes, allowed: set[str]) -> dict[str, str]:
     """The request's fields when they are exactly form fields the fast path reads."""
     if scope.get("query_string"):
         raise Defer
@@ -236,7 +234,7 @@ async def _read_body(receive: Receive, limit: int) -> tuple[Any, Receive]:
     chunks: list[bytes] = []
     size = 0
     more = True
-    messages: list[dict[str, Any]] = []
+    messages: list[Message] = []
     while more:
         message = await receive()
         messages.append(message)
@@ -250,7 +248,7 @@ async def _read_body(receive: Receive, limit: int) -> tuple[Any, Receive]:
             break
     replay = iter(messages)
 
-    async def replayed() -> dict[str, Any]:
+    async def replayed() -> Message:
         for message in replay:
             return message
         return await receive()
