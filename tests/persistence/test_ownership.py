@@ -14,7 +14,7 @@ import httpx
 import pytest
 import trio
 
-from tests.durability.test_sigkill import EXAMPLE, free_port, wait_ready
+from .test_sigkill import EXAMPLE, free_port, wait_ready
 
 SERVE = [sys.executable, "-m", "simlab", "serve", str(EXAMPLE), "--log-level", "WARNING"]
 
