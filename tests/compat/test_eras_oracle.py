@@ -20,14 +20,15 @@ import pytest
 
 from simlab import Settings
 from simlab.server import build_server
+from simlab.sources import load_source
 
 ORACLE = Path(__file__).resolve().parent / "eras_surface" / "oracle"
 TRANSCRIPTS = sorted(ORACLE.glob("*.json"))
 
 #: Fields the real release answers differently on purpose, with why (``{transcript: {step.field: why}}``).
-DIVERGES = {
-    "v9_session_hook-11.4.0.json": {
-        "final.participant.property1": "11.4 no longer calls the 9.x hook on_assignment_submitted_to_recruiter; simlab does",
+DIVERGES: dict[str, dict[str, str]] = {
+    "v10_session_positional-11.4.0.json": {
+        "node.node.network_id": "two open networks: Dallinger's choose_network draws one at random",
     },
 }
 
@@ -40,8 +41,9 @@ def _recorder() -> Any:
 
 
 async def _replay(folder: str, info_type: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    app, _ = build_server(ORACLE.parent / folder, Settings(seed=3), in_memory=True)
-    monkeypatch.chdir(app.working_dir)
+    server = build_server(load_source(ORACLE.parent / folder), Settings(seed=3))
+    app = server.app
+    monkeypatch.chdir(server.working_dir)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000") as client:
         assert (await client.post("/launch")).status_code == 200
         return await _recorder().run(client, info_type)

@@ -19,6 +19,7 @@ import pytest
 
 from simlab import Settings
 from simlab.server import build_server
+from simlab.sources import load_source
 from tests.browser.test_browser_flow import simlab_serve, wait_ready
 
 from .conftest import finish, sign_up
@@ -32,8 +33,9 @@ async def _serve_era(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[
     clients: list[httpx.AsyncClient] = []
 
     async def serve(name: str) -> tuple[Any, httpx.AsyncClient]:
-        app, _ = build_server(ERAS / name, Settings(seed=3), in_memory=True)
-        monkeypatch.chdir(app.working_dir)
+        server = build_server(load_source(ERAS / name), Settings(seed=3))
+        app = server.app
+        monkeypatch.chdir(server.working_dir)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000")
         clients.append(client)
         resp = await client.post("/launch")
