@@ -92,7 +92,7 @@ def durable_app(experiment: Any, settings: Settings, **app_options: Any) -> Load
     """
     from .app import create_app
 
-    lock = FolderLock(settings.data_dir).acquire()
+    lock = FolderLock(settings.data_dir, db_file.FILE_NAME).acquire()
     try:
         db = db_file.connect(Path(settings.data_dir) / db_file.FILE_NAME)
     except db_file.DataFileError as exc:
