@@ -17,6 +17,16 @@ from .errors import ConfigError
 
 AUTH_LEVELS = ("", "DEMO", "STUDY")
 
+#: Settings read from ``SIMLAB_<NAME>`` (seconds or bytes); each must be positive.
+_NUMBERS_FROM_ENV: dict[str, type] = {
+    "keep_alive_timeout": float,
+    "body_timeout": float,
+    "read_timeout": float,
+    "websocket_max_message_bytes": int,
+    "chat_subscriber_bytes": int,
+}
+_POSITIVE = tuple(_NUMBERS_FROM_ENV)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -38,6 +48,18 @@ class Settings:
     fast_path: bool = True
     #: Seconds between freezing long-lived objects out of GC scans while serving (0: never).
     gc_freeze_interval: float = 10.0
+    #: Seconds a connection may take to send a request's headers, counted from its previous
+    #: response (or from connecting); also how long an idle keep-alive connection stays open.
+    keep_alive_timeout: float = 75.0
+    #: Seconds a request's whole body may take to arrive once its headers did (then 408, closed).
+    body_timeout: float = 30.0
+    #: Seconds a connection may send nothing while a request is handled or a response is written
+    #: (a client that neither reads nor sends is closed); websockets are pinged well within it.
+    read_timeout: float = 120.0
+    #: Largest websocket message accepted or relayed, in bytes (experiment key ``websocket_max_message_bytes``).
+    websocket_max_message_bytes: int = 1 << 20
+    #: Bytes a ``/chat`` subscriber may have queued and unsent before it is dropped (close code 1008).
+    chat_subscriber_bytes: int = 4 << 20
 
     def __post_init__(self) -> None:
         if self.otree_auth_level not in AUTH_LEVELS:
@@ -48,6 +70,9 @@ class Settings:
             raise ConfigError(f"port must be between 0 and 65535, got {self.port}")
         if self.max_body_bytes <= 0:
             raise ConfigError(f"max_body_bytes must be positive, got {self.max_body_bytes}")
+        for name in _POSITIVE:
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
 
     @property
     def base_url(self) -> str:
@@ -83,6 +108,14 @@ class Settings:
                 raise ConfigError(
                     f"SIMLAB_GC_FREEZE_INTERVAL must be a number of seconds, got {env['SIMLAB_GC_FREEZE_INTERVAL']!r}"
                 ) from None
+        for name, kind in _NUMBERS_FROM_ENV.items():
+            variable = "SIMLAB_" + name.upper()
+            if env.get(variable):
+                try:
+                    values[name] = kind(env[variable])
+                except ValueError:
+                    what = "a number of seconds" if kind is float else "a whole number of bytes"
+                    raise ConfigError(f"{variable} must be {what}, got {env[variable]!r}") from None
         if env.get("SIMLAB_SEED"):
             try:
                 values["seed"] = int(env["SIMLAB_SEED"])

@@ -14,6 +14,7 @@ from hypercorn.trio import serve as hypercorn_serve
 from .config import Settings
 from .server_gc import freeze_survivors
 from .store.sqlite import DataFileError
+from .web.deadlines import BodyDeadline
 from .web.loading import LoadingGate
 
 logger = logging.getLogger("simlab.server")
@@ -48,14 +49,42 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def hypercorn_config(settings: Settings, sock: socket.socket | None = None) -> HypercornConfig:
+#: Bytes of an incomplete request line and headers hypercorn buffers (hypercorn's default, explicit).
+MAX_HEADER_BYTES = 16 * 1024
+#: Messages (body chunks, websocket messages) queued between hypercorn and the app per stream.
+APP_QUEUE = 10
+#: Concurrent HTTP/2 streams per connection (hypercorn's default is 100).
+H2_STREAMS = 16
+
+
+def hypercorn_config(settings: Settings, sock: socket.socket | None = None, *, websocket_max_bytes: int | None = None) -> HypercornConfig:
+    """hypercorn's config: every phase of a request has a timeout, every buffer a bound.
+
+    See the README's "Security" section: ``keep_alive_timeout`` bounds the header
+    phase and idle keep-alive, ``BodyDeadline`` the body, ``read_timeout`` a
+    connection that sends nothing while a response is made or written (live
+    websockets answer pings sent at a third of it).
+    """
     config = HypercornConfig()
     config.bind = [f"fd://{sock.fileno()}"] if sock is not None else [f"{settings.host}:{settings.port}"]
     config.accesslog = None
     config.errorlog = logging.getLogger("simlab.server")
-    config.keep_alive_timeout = 75
+    config.keep_alive_timeout = settings.keep_alive_timeout
+    config.read_timeout = settings.read_timeout  # type: ignore[assignment]  # hypercorn types it int; seconds
+    config.websocket_ping_interval = settings.read_timeout / 3
+    config.h11_max_incomplete_size = MAX_HEADER_BYTES
+    config.max_app_queue_size = APP_QUEUE
+    config.h2_max_concurrent_streams = H2_STREAMS
+    config.websocket_max_message_size = websocket_max_bytes or settings.websocket_max_message_bytes
     config.graceful_timeout = GRACEFUL_SECONDS
     return config
+
+
+def websocket_limit(app: Any, settings: Settings) -> int:
+    """The largest websocket message: the experiment's ``websocket_max_message_bytes`` if it sets one."""
+    experiment = getattr(getattr(app, "app", app), "experiment", None)
+    value = experiment.config.get("websocket_max_message_bytes") if experiment is not None else None
+    return int(value) if value else settings.websocket_max_message_bytes
 
 
 async def serve(
@@ -81,7 +110,8 @@ async def serve(
             nursery.start_soon(freeze_survivors, settings.gc_freeze_interval)
         if isinstance(app, LoadingGate):
             nursery.start_soon(_load, app, stop)
-        await hypercorn_serve(app, hypercorn_config(settings, sock), shutdown_trigger=stop.wait, task_status=task_status)
+        config = hypercorn_config(settings, sock, websocket_max_bytes=websocket_limit(app, settings))
+        await hypercorn_serve(BodyDeadline(app, settings.body_timeout), config, shutdown_trigger=stop.wait, task_status=task_status)
         nursery.cancel_scope.cancel()
 
 

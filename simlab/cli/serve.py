@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="seed of the experiment's random choices")
     parser.add_argument("--auth-level", default=None, choices=["", "DEMO", "STUDY"], help="oTree auth level (env OTREE_AUTH_LEVEL)")
     parser.add_argument("--rest-key", default=None, help="oTree REST key (env OTREE_REST_KEY)")
+    parser.add_argument("--keep-alive-timeout", type=float, default=None, metavar="S", help="seconds for a request's headers and for an idle keep-alive connection (default 75)")
+    parser.add_argument("--body-timeout", type=float, default=None, metavar="S", help="seconds for a request's whole body once its headers arrived (default 30)")
+    parser.add_argument("--read-timeout", type=float, default=None, metavar="S", help="seconds a connection may send nothing at all (default 120)")
     parser.add_argument(
         "--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="logging level (default INFO)"
     )
@@ -64,6 +67,9 @@ def main(argv: list[str]) -> int:
             seed=args.seed,
             otree_auth_level=args.auth_level,
             otree_rest_key=args.rest_key,
+            keep_alive_timeout=args.keep_alive_timeout,
+            body_timeout=args.body_timeout,
+            read_timeout=args.read_timeout,
         )
         from ..server import build_server
 
