@@ -85,7 +85,7 @@ def create_app(
 
     app.experiment = experiment
     rt = Runtime(experiment, settings, resources)
-    rt.pubsub = PubSub()
+    rt.pubsub = PubSub(settings.chat_subscriber_bytes)
     experiment.message_bus = rt.publish
     rt.app = app
     app.extensions["simlab"] = rt

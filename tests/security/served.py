@@ -7,9 +7,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from pathlib import Path
+from typing import Any
+
+import trio
+
+from simlab import Settings
+from simlab.serving import bind, serve
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "conformance.py"
 
@@ -64,3 +71,16 @@ def simlab_serve(*args: str, experiment: Path = EXAMPLE, env: dict[str, str] | N
         except subprocess.TimeoutExpired:
             server.kill()
             server.communicate()
+
+
+@asynccontextmanager
+async def served(app: Any, settings: Settings) -> AsyncIterator[int]:
+    """``app`` served by hypercorn (as ``simlab serve`` serves it) on a free loopback port."""
+    sock = bind("127.0.0.1", 0)
+    try:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(partial(serve, app, settings, sock=sock))
+            yield int(sock.getsockname()[1])
+            nursery.cancel_scope.cancel()
+    finally:
+        sock.detach()  # hypercorn closed the descriptor it was given
