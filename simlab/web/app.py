@@ -27,6 +27,7 @@ from .dallinger.params import IdConverter
 from .dallinger.wire import DallingerError, error_response
 from .openapi import attach_openapi
 from .otree import otree_blueprint
+from .refusals import durability_message, refusal
 from .resources import Resources
 from .fastpath import FastPath
 from .flask_views import mount_flask_views
@@ -164,13 +165,13 @@ def attach_journal(app: QuartTrio, journal: Journal) -> None:
 
     @app.after_request
     async def wait_for_durability(response: Response) -> Response:
-        seq = journal.request_needs_wait()
-        if seq:
+        # its own writes, and every write the response could show, must be durable first
+        own, seen = journal.request_needs_wait(), journal.visible_seq()
+        if own or seen:
             try:
-                await journal.wait_durable(seq)
+                await journal.wait_durable(own, seen)
             except JournalFailed as exc:
-                logger.error("answering 503: %s", exc)
-                return Response(f"durable storage failed: {exc}", status=503, content_type="text/plain; charset=utf-8")
+                return refusal(durability_message(str(exc)), 503)
         return response
 
 

@@ -29,6 +29,7 @@ from .dallinger.cors import CORS_HEADERS
 from .dallinger.params import MAX_DIGITS
 from .dallinger.wire import dumps
 from .health import BODY as HEALTH_BODY
+from .refusals import durability_message, refusal_body, refusal_headers
 
 if TYPE_CHECKING:
     from .runtime import Runtime
@@ -37,7 +38,6 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
-TEXT_HEADERS = [(b"content-type", b"text/plain; charset=utf-8")]
 CORS = [(k.lower().encode(), v.encode()) for k, v in CORS_HEADERS.items()]
 FORM = b"application/x-www-form-urlencoded"
 NO_PROPS = ops.Properties()
@@ -87,12 +87,12 @@ class FastPath:
             await fallback(scope, receive, send)
             return
         if self.journal is not None:
-            seq = self.journal.request_needs_wait()
-            if seq:
+            own, seen = self.journal.request_needs_wait(), self.journal.visible_seq()
+            if own or seen:
                 try:
-                    await self.journal.wait_durable(seq)
-                except Exception as exc:  # the write is not durable: never acknowledge it (or redo it)
-                    await _respond(send, 503, f"durable storage failed: {exc}".encode(), TEXT_HEADERS)
+                    await self.journal.wait_durable(own, seen)
+                except Exception as exc:  # not durable (and reverted): never acknowledge it (or redo it)
+                    await _respond(send, 503, refusal_body(durability_message(str(exc))), refusal_headers(503))
                     return
         await _respond(send, status, payload, headers)
 

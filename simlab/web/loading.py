@@ -99,8 +99,9 @@ def durable_app(experiment: Any, settings: Settings, **app_options: Any) -> Load
         lock.release()
         raise ConfigError(str(exc)) from None
     store = GraphStore()
-    journal = Journal(db)
+    journal = Journal(db, store)
     store.listeners.append(journal.on_commit)
+    store.undo_listeners.append(journal.on_undo)
     app = create_app(experiment, settings=settings, store=store, journal=journal, **app_options)
     gate = LoadingGate(app, db, store, class_resolver(experiment))
     gate.lock = lock
