@@ -9,6 +9,7 @@ from typing import Any
 
 import trio
 from hypercorn.config import Config as HypercornConfig
+from hypercorn.middleware import ProxyFixMiddleware
 from hypercorn.trio import serve as hypercorn_serve
 
 from .config import Settings
@@ -111,7 +112,10 @@ async def serve(
         if isinstance(app, LoadingGate):
             nursery.start_soon(_load, app, stop)
         config = hypercorn_config(settings, sock, websocket_max_bytes=websocket_limit(app, settings))
-        await hypercorn_serve(BodyDeadline(app, settings.body_timeout), config, shutdown_trigger=stop.wait, task_status=task_status)
+        outer: Any = BodyDeadline(app, settings.body_timeout)
+        if settings.behind_proxy:  # the client address is the one the proxy forwards
+            outer = ProxyFixMiddleware(outer, mode="legacy", trusted_hops=1)
+        await hypercorn_serve(outer, config, shutdown_trigger=stop.wait, task_status=task_status)
         nursery.cancel_scope.cancel()
 
 

@@ -40,6 +40,9 @@ UndoListener = Callable[[list[UndoEntry]], None]
 class GraphStore(IndexedTables):
     """The in-memory state of one experiment server.
 
+    ``admission``, when set, sees each outermost transaction's undo entries
+    before it commits and may raise to refuse it (``simlab.domain.admission``).
+
     Args:
         clock: returns the time stamped on new rows (Dallinger uses local naive time).
     """
@@ -58,6 +61,10 @@ class GraphStore(IndexedTables):
         #: Hear each committed change's undo entries right after ``listeners`` hear its rows
         #: (the journal keeps them until the change is durable, to revert it if it cannot be).
         self.undo_listeners: list[UndoListener] = []
+        self.admission: UndoListener | None = None
+
+    #: The old value undo entries carry for an inserted row.
+    ADDED = _ADD
 
     # ------------------------------------------------------------------ writes
 
@@ -110,6 +117,8 @@ class GraphStore(IndexedTables):
         self._undo = []
         try:
             yield
+            if self.admission is not None and self._undo:
+                self.admission(self._undo)
         except BaseException:
             self._rollback()
             raise

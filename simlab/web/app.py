@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import inspect
 import logging
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+import trio
 from jinja2 import ChoiceLoader, FileSystemLoader
 from quart import Response, request
 from quart_trio import QuartTrio
@@ -15,7 +17,9 @@ from werkzeug.exceptions import HTTPException
 from .._version import __version__
 from ..config import Settings
 from ..durability import Journal, JournalFailed
-from ..domain import Experiment
+from ..domain import Experiment, admission
+from ..domain.admission import Refused
+from ..domain.admission import install as install_admission
 from ..domain.context import serving
 from ..domain.otree import StudySettings
 from ..store import GraphStore
@@ -93,6 +97,12 @@ def create_app(
     study = study or StudySettings()
     app.extensions["simlab.study"] = study
 
+    install_admission(experiment.store, settings.limits(), trio.current_time)
+
+    @app.errorhandler(Refused)
+    async def refused(err: Refused) -> Response:
+        return refusal(str(err), err.status, err.retry_after)
+
     @app.errorhandler(DallingerError)
     async def dallinger_error(err: DallingerError) -> Response:
         form = await request.form if request.method == "POST" else None
@@ -127,7 +137,8 @@ class SimlabApp(QuartTrio):
     working_dir: Path | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        with serving(self.experiment):
+        peer = scope.get("client") if scope["type"] in ("http", "websocket") else None
+        with serving(self.experiment), admission.client(peer[0] if peer else "") if scope["type"] == "http" else nullcontext():
             if scope["type"] == "http" and self.fast_path is not None:
                 await self.fast_path(scope, receive, send, super().__call__)
             else:

@@ -185,7 +185,10 @@ class _Atomic:
         self._tx.__enter__()
 
     def __exit__(self, et: Any, e: Any, tb: Any) -> bool:
-        self._tx.__exit__(et, e, tb)  # rolls back and re-raises nothing itself
+        try:
+            self._tx.__exit__(et, e, tb)  # rolls back; raises only a refusal at commit (admission)
+        except Exception as refused:
+            raise Defer from refused
         if et is not None and issubclass(et, Exception):
             raise Defer from e
         return False

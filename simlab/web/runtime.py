@@ -16,6 +16,7 @@ from quart import current_app, request
 
 from ..config import Settings
 from ..domain import Experiment
+from ..domain.admission import Refused
 from .dallinger.models import JSON_BODY_ATTRIBUTE, MODEL_ATTRIBUTE
 from .dallinger.params import Params, url_id
 from .dallinger.wire import DallingerError
@@ -94,7 +95,7 @@ class Runtime:
         try:
             with self.store.transaction():
                 yield
-        except DallingerError:
+        except (DallingerError, Refused):
             raise
         except Exception as exc:
             logger.info("%s %s: %s: %r", request.method, request.path, error_type, exc, exc_info=True)
