@@ -114,9 +114,26 @@ async def serve(
         config = hypercorn_config(settings, sock, websocket_max_bytes=websocket_limit(app, settings))
         outer: Any = BodyDeadline(app, settings.body_timeout)
         if settings.behind_proxy:  # the client address is the one the proxy forwards
-            outer = ProxyFixMiddleware(outer, mode="legacy", trusted_hops=1)
+            outer = ProxyFixMiddleware(WebsocketScheme(outer), mode="legacy", trusted_hops=1)
         await hypercorn_serve(outer, config, shutdown_trigger=stop.wait, task_status=task_status)
         nursery.cancel_scope.cancel()
+
+
+class WebsocketScheme:
+    """Give a websocket scope a websocket scheme again.
+
+    hypercorn's ``ProxyFixMiddleware`` copies ``X-Forwarded-Proto: https`` into
+    the scope of a websocket too, where ASGI expects ``wss`` (Quart then answers
+    500): this maps ``http``/``https`` back to ``ws``/``wss``.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket" and scope.get("scheme") in ("http", "https"):
+            scope = {**scope, "scheme": "wss" if scope["scheme"] == "https" else "ws"}
+        await self.app(scope, receive, send)
 
 
 async def _load(gate: LoadingGate, stop: trio.Event) -> None:
