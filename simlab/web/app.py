@@ -15,8 +15,9 @@ from quart_trio import QuartTrio
 from werkzeug.exceptions import HTTPException
 
 from .._version import __version__
+from ..asgi import Receive, Scope, Send
 from ..config import Settings
-from ..durability import Journal, JournalFailed
+from ..persistence.journal import Journal, JournalFailed
 from ..domain import Experiment, admission
 from ..domain.admission import Refused
 from ..domain.admission import install as install_admission
@@ -33,7 +34,7 @@ from .openapi import attach_openapi
 from .otree import otree_blueprint
 from .refusals import durability_message, refusal
 from .resources import Resources
-from .fastpath import FastPath
+from .dallinger.fastpath import FastPath
 from .flask_views import mount_flask_views
 from .runtime import Runtime
 
@@ -51,7 +52,7 @@ def create_app(
     journal: Journal | None = None,
     study: StudySettings | None = None,
     views: Any = None,
-) -> QuartTrio:
+) -> SimlabApp:
     """A QuartTrio app serving ``experiment`` (a class, an instance, or None for the base).
 
     Args:
@@ -136,8 +137,8 @@ class SimlabApp(QuartTrio):
     #: The folder a Dallinger experiment runs from (``simlab serve`` changes to it), or None.
     working_dir: Path | None = None
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        peer = scope.get("client") if scope["type"] in ("http", "websocket") else None
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+        peer = scope.get("client") if scope["type"] == "http" else None
         with serving(self.experiment), admission.client(peer[0] if peer else "") if scope["type"] == "http" else nullcontext():
             if scope["type"] == "http" and self.fast_path is not None:
                 await self.fast_path(scope, receive, send, super().__call__)

@@ -16,7 +16,8 @@ from typing import Any
 import trio
 
 from simlab import Settings
-from simlab.serving import bind, serve
+from simlab.server import bind, build_server, serve
+from simlab.sources import ExperimentSource
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "conformance.py"
 
@@ -74,13 +75,17 @@ def simlab_serve(*args: str, experiment: Path = EXAMPLE, env: dict[str, str] | N
 
 
 @asynccontextmanager
-async def served(app: Any, settings: Settings) -> AsyncIterator[int]:
-    """``app`` served by hypercorn (as ``simlab serve`` serves it) on a free loopback port."""
+async def served(experiment: type[Any], settings: Settings) -> AsyncIterator[tuple[int, Any]]:
+    """``experiment`` built and served by hypercorn (as ``simlab serve`` serves it) on a free loopback port.
+
+    Yields the port and the app.
+    """
+    server = build_server(ExperimentSource.of_class(experiment), settings)
     sock = bind("127.0.0.1", 0)
     try:
         async with trio.open_nursery() as nursery:
-            await nursery.start(partial(serve, app, settings, sock=sock))
-            yield int(sock.getsockname()[1])
+            await nursery.start(partial(serve, server, sock=sock))
+            yield int(sock.getsockname()[1]), server.app
             nursery.cancel_scope.cancel()
     finally:
         sock.detach()  # hypercorn closed the descriptor it was given

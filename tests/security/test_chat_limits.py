@@ -7,7 +7,6 @@ import trio
 from wsproto.events import CloseConnection
 
 from simlab import Experiment, Settings
-from simlab.web import create_app
 from simlab.web.dallinger.chat import TOO_SLOW, PubSub
 
 from .served import served
@@ -43,9 +42,8 @@ async def test_queued_bytes_count_until_sent() -> None:
 
 async def test_a_websocket_that_never_reads_is_closed_with_1008_over_a_real_socket() -> None:
     settings = Settings(chat_subscriber_bytes=2 * MB)
-    app = create_app(Experiment, settings=settings)
-    pubsub = app.extensions["simlab"].pubsub
-    async with served(app, settings) as port:
+    async with served(Experiment, settings) as (port, app):
+        pubsub = app.extensions["simlab"].pubsub
         slow_stream = await trio.open_tcp_stream("127.0.0.1", port)
         slow = await WsClient.connect(slow_stream, "127.0.0.1", "/chat?channel=room")
         talker_stream = await trio.open_tcp_stream("127.0.0.1", port)
@@ -71,8 +69,7 @@ async def test_a_websocket_that_never_reads_is_closed_with_1008_over_a_real_sock
 
 async def test_frames_above_the_message_limit_are_refused() -> None:
     settings = Settings(websocket_max_message_bytes=64 * 1024)
-    app = create_app(Experiment, settings=settings)
-    async with served(app, settings) as port:
+    async with served(Experiment, settings) as (port, _app):
         async with await trio.open_tcp_stream("127.0.0.1", port) as stream:
             client = await WsClient.connect(stream, "127.0.0.1", "/chat?channel=room")
             await client.send("room:" + "z" * (128 * 1024))

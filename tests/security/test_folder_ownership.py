@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simlab.datafolder import LOCK_NAME, DataFolderBusy, FolderLock
-from tests.durability.test_ownership import post_participants, run_serve, start, stop
-from tests.durability.test_sigkill import free_port
+from simlab.persistence.datafolder import LOCK_NAME, DataFolderBusy, FolderLock
+from tests.persistence.test_ownership import post_participants, run_serve, start, stop
+from tests.persistence.test_sigkill import free_port
 
 
 async def test_a_second_server_is_refused_after_the_lock_file_was_deleted(tmp_path: Path) -> None:

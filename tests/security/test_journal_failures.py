@@ -14,7 +14,7 @@ import pytest
 import trio
 
 from simlab import Chain, Experiment, Info, Node
-from simlab.durability import JournalFailed, open_durable_store
+from simlab.persistence.journal import JournalFailed, open_durable_store
 from simlab.store import sqlite as db_file
 
 

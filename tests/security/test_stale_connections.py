@@ -21,7 +21,7 @@ import pytest
 import trio
 
 from simlab.engine import ApiError, DallingerClient, Events, RequestEvent, RetryPolicy
-from simlab.engine.stats import RunStats
+from simlab.engine.reporting.stats import RunStats
 
 BODY = json.dumps({"status": "success", "summary": [], "participant": {"id": 1}}).encode()
 

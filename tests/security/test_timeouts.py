@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from simlab import Settings
-from simlab.serving import hypercorn_config
+from simlab.server.serving import hypercorn_config
 
 from .served import read_all, simlab_serve
 

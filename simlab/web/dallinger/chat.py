@@ -26,7 +26,7 @@ import trio
 from quart import Blueprint, websocket
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .requests import DallingerRuntime as Runtime
 
 #: Bytes a subscriber may have queued and unsent by default (``Settings.chat_subscriber_bytes``).
 DEFAULT_LIMIT = 4 << 20
