@@ -127,7 +127,7 @@ class Journal:
                 continue
             seq = self._seq
             rows, self._pending = list(self._pending.values()), {}
-            batch = [(row.table, db_file.encode(row)) for row in rows if row._store is not None]
+            batch = [(row.table, db_file.encode(row)) for row in rows if getattr(row, "_store", None) is not None]
             last_ids = self._last_ids()
             try:
                 written = await trio.to_thread.run_sync(db_file.write, self.db, batch, last_ids)
@@ -184,7 +184,7 @@ class Journal:
         if self._running:
             await self._stopped.wait()
         if self._pending:
-            batch = [(row.table, db_file.encode(row)) for row in self._pending.values() if row._store is not None]
+            batch = [(row.table, db_file.encode(row)) for row in self._pending.values() if getattr(row, "_store", None) is not None]
             self._pending = {}
             try:
                 await trio.to_thread.run_sync(db_file.write, self.db, batch, self._last_ids())

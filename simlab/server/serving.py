@@ -124,7 +124,7 @@ async def serve(
         config = hypercorn_config(settings, sock, websocket_max_bytes=websocket_limit(server.experiment, settings))
         app = BodyDeadline(app, settings.body_timeout)
         if settings.behind_proxy:  # the client address is the one the proxy forwards
-            app = ProxyFixMiddleware(WebsocketScheme(app), mode="legacy", trusted_hops=1)
+            app = ProxyFixMiddleware(WebsocketScheme(app), mode="legacy", trusted_hops=1)  # type: ignore[arg-type]
         await hypercorn_serve(app, config, shutdown_trigger=stop.wait, task_status=task_status)
         nursery.cancel_scope.cancel()
 
