@@ -14,6 +14,7 @@ from hypercorn.trio import serve as hypercorn_serve
 from .config import Settings
 from .server_gc import freeze_survivors
 from .store.sqlite import DataFileError
+from .web import reason_phrases
 from .web.loading import LoadingGate
 
 logger = logging.getLogger("simlab.server")
@@ -74,6 +75,7 @@ async def serve(
     ``task_status.started`` gets the bound URLs.
     """
     stop = trio.Event()
+    reason_phrases.install()
     async with trio.open_nursery() as nursery:
         if handle_signals:
             nursery.start_soon(_stop_on_signals, stop)

@@ -9,7 +9,9 @@ run_mock=True`` for bot sessions, as oTree runs ``mock_exogenous_data`` for them
 from __future__ import annotations
 
 from .rooms import (
+    LabelMissing,
     LabelNotFound,
+    LabelTooLong,
     RoomHasNoSession,
     SessionFull,
     current_session,
@@ -31,12 +33,17 @@ from .sessions import (
     set_participant_vars,
     set_session_vars,
 )
-from .study import NON_EDITABLE_FIELDS, Room, StudySettings, group_size
+from .apps import App, PageAt
+from .study import NON_EDITABLE_FIELDS, Room, StudySettings
 
 __all__ = [
     "MAX_PARTICIPANTS",
     "NON_EDITABLE_FIELDS",
+    "App",
+    "LabelMissing",
     "LabelNotFound",
+    "LabelTooLong",
+    "PageAt",
     "Room",
     "RoomHasNoSession",
     "Session",
@@ -46,7 +53,6 @@ __all__ = [
     "current_session",
     "get_participant",
     "get_session",
-    "group_size",
     "initialize_participant",
     "join_room",
     "join_session",

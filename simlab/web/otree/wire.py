@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quart import Response
+from quart import Response, request
 
 from ...config import Settings
 from .. import jsontext
@@ -27,6 +27,17 @@ TEXT = "text/plain; charset=utf-8"
 
 def text(message: str, status: int) -> Response:
     return Response(message, status=status, content_type=TEXT)
+
+
+def slash_redirect() -> Response:
+    """Starlette's ``redirect_slashes``, as oTree answers ``/api/sessions/`` (*observed*): a 307
+    to the absolute URL without the trailing slash, query kept, before any other check."""
+    url = request.host_url.rstrip("/") + request.path.rstrip("/")
+    query = request.query_string.decode("latin-1")
+    response = Response(b"", status=307)
+    response.headers["location"] = f"{url}?{query}" if query else url
+    del response.headers["content-type"]
+    return response
 
 
 def json_response(payload: Any) -> Response:
