@@ -92,6 +92,10 @@ def load_experiment_file(path: str | Path, *, mode: str | None = None) -> Experi
     runs it: ``mode`` is ``debug`` whatever config.txt says, unless ``mode`` is given.
     """
     path = Path(path).resolve()
+    from .compat.otree.project import is_otree_project
+
+    if is_otree_project(path):
+        return load_otree_project(path)
     if path.is_dir():
         path = path / "experiment.py"
         if not path.is_file():
@@ -148,3 +152,12 @@ def load_experiment_file(path: str | Path, *, mode: str | None = None) -> Experi
         views=compat.experiment_views(experiment_class, module),
         dallinger=True,
     )
+
+
+def load_otree_project(folder: Path) -> ExperimentFile:
+    """An oTree project folder, unedited: its study settings and apps; the base Experiment
+    (simlab serves its REST API, rooms and links; oTree's pages are not run)."""
+    from .compat.otree.project import SETTINGS, load_project
+
+    module, study = load_project(folder)
+    return ExperimentFile(path=folder / SETTINGS, module=module, experiment_class=Experiment, study=study)

@@ -31,10 +31,16 @@ def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *
     namespace: dict[str, Any] | None = None
     config: Any = dict(scenario.config) if scenario.config else None
     views = None
+    project_study = None
     if isinstance(experiment, (str, Path)):
         path = _resolve(experiment, scenario_dir)
         dallinger = dallinger_experiment(path)
-        if dallinger is not None:  # a Dallinger experiment folder, served as `simlab serve FOLDER` serves it
+        if otree_project(path):  # an oTree project folder, served as `simlab serve FOLDER` serves it
+            from simlab.experiment_file import load_experiment_file
+
+            project = load_experiment_file(path)
+            experiment, folder, project_study = project.experiment_class, project.folder, project.study
+        elif dallinger is not None:  # a Dallinger experiment folder, served as `simlab serve FOLDER` serves it
             experiment, folder, views = dallinger.experiment_class, dallinger.folder, dallinger.views
             namespace = vars(dallinger.module)
             config = dallinger.make_config()
@@ -45,11 +51,19 @@ def build_app(scenario: Scenario, seed: int, scenario_dir: Path | None = None, *
             experiment = load_experiment(path, Experiment)
             folder = path.resolve().parent
             namespace = vars(import_path(path, "experiment"))
-    study = study_settings(scenario.study, scenario_dir, namespace, folder)
+    study = project_study if project_study is not None and scenario.study is None else study_settings(
+        scenario.study, scenario_dir, namespace, folder
+    )
     app = create_app(experiment, settings=settings, config=config, folder=folder, study=study, views=views)
     if scenario.sessions:
         create_bot_sessions(app, study, scenario.sessions)
     return app
+
+
+def otree_project(path: Path) -> bool:
+    from simlab.compat.otree.project import is_otree_project
+
+    return is_otree_project(path.resolve())
 
 
 def dallinger_experiment(path: Path) -> Any:

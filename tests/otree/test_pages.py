@@ -130,7 +130,7 @@ async def test_initialize_participant_records_the_label(create: Callable[..., An
     assert p.label == "prolific_123"  # a label already set stays (oTree: "might already have been set")
     resp = await client.get(f"/InitializeParticipant/{q.code}", params={"participant_label": "x" * 101})
     assert (resp.status_code, resp.text) == (404, "participant_label is too long or malformed: " + "x" * 101)
-    assert q.label is None
+    assert q.label is None and q.visited  # started all the same, as oTree commits it (observed)
     detail = (await client.post(f"/api/get_session/{data['code']}", headers=AUTH)).json()
     assert [x["label"] for x in detail["participants"]] == ["prolific_123", None]
 

@@ -109,14 +109,6 @@ def set_room_participant_vars(
 MAX_LABEL_LENGTH = 100
 
 
-class LabelTooLong(NotFound):
-    """A start link's participant_label longer than oTree's column (oTree answers 404)."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__("Participant label", label)
-        self.args = (f"participant_label is too long or malformed: {label}",)
-
-
 class LabelMissing(NotFound):
     """A room with a label file was opened without a participant_label."""
 
@@ -125,13 +117,19 @@ class LabelMissing(NotFound):
         self.args = (f"room {room} needs a participant_label",)
 
 
+def label_too_long(label: str | None) -> bool:
+    return bool(label) and len(label) > MAX_LABEL_LENGTH  # type: ignore[arg-type]
+
+
 def set_label(participant: Any, label: str | None) -> None:
-    """oTree's ``Participant.set_label``: an empty label changes nothing, a long one is refused."""
-    if not label:
-        return
-    if len(label) > MAX_LABEL_LENGTH:
-        raise LabelTooLong(label)
-    participant.label = label
+    """oTree's ``Participant.set_label``: an empty label changes nothing, a long one is not recorded.
+
+    oTree raises a 404 for the long one after the participant was marked visited,
+    and commits that (*observed*); the web layer answers the 404 after its
+    transaction (``label_too_long``), so the same state results.
+    """
+    if label and not label_too_long(label):
+        participant.label = label
 
 
 def by_label(store: Any, session: Any, label: str | None) -> Any:
@@ -179,7 +177,7 @@ def join_room(store: Any, study: StudySettings, room_name: str, label: str | Non
     if participant is None:
         raise SessionFull(f"session {session.code} is full: all {session.num_participants} participants have started")
     arrive(participant, label)
-    if label:
+    if label and not label_too_long(label):
         row = store.room(room_name)
         pending = row.pending_vars if row is not None else {}
         if label in pending:

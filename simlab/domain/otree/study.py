@@ -98,6 +98,8 @@ class StudySettings:
     rooms: tuple[Room, ...] = ()
     real_world_currency_code: str = "USD"
     mock_exogenous_data: Callable[[Any], None] | None = None
+    #: Whether these settings are an oTree project's (its apps known) rather than a study file's.
+    project: bool = False
     #: The apps of an oTree project, by name; empty for a study file.
     apps: Mapping[str, App] = field(default_factory=dict)
     participant_fields: tuple[str, ...] = ()
@@ -114,8 +116,7 @@ class StudySettings:
 
     @property
     def is_project(self) -> bool:
-        """Whether these settings come from an oTree project (its apps are known)."""
-        return bool(self.apps)
+        return self.project
 
     @property
     def currency_places(self) -> int:
@@ -124,7 +125,7 @@ class StudySettings:
 
     def apps_of(self, config: Mapping[str, Any]) -> list[App] | None:
         """The apps of ``config``'s ``app_sequence``, when they are known (an oTree project)."""
-        return apps_of(self.apps, config.get("app_sequence", ())) if self.apps else None
+        return apps_of(self.apps, config.get("app_sequence", ())) if self.project else None
 
     def group_size(self, config: Mapping[str, Any], override: int | None = None) -> int:
         """What a session's number of participants must be a multiple of.
@@ -156,13 +157,13 @@ class StudySettings:
 
     @classmethod
     def from_namespace(
-        cls, namespace: Mapping[str, Any], folder: Path, apps: Mapping[str, App] | None = None
+        cls, namespace: Mapping[str, Any], folder: Path, apps: Mapping[str, App] | None = None, *, project: bool = False
     ) -> StudySettings:
         """Read and validate the study names of a module's namespace (``vars(module)``).
 
         ``participant_label_file`` paths are relative to ``folder`` (the study file's).
-        ``apps``: an oTree project's apps (group sizes come from them); None for a
-        study file.  Raises ConfigError naming the key and the problem.
+        ``project``: these are an oTree project's settings and ``apps`` its apps (group
+        sizes come from them).  Raises ConfigError naming the key and the problem.
         """
         defaults = namespace.get("SESSION_CONFIG_DEFAULTS", {})
         if not isinstance(defaults, Mapping):
@@ -180,12 +181,12 @@ class StudySettings:
         configs = _read_configs(namespace.get("SESSION_CONFIGS", []), dict(defaults), mock, places)
         sizes: dict[str, int] = {}
         for index, config in enumerate(configs):
-            known = apps_of(apps, config["app_sequence"]) if apps else None
+            known = apps_of(apps or {}, config["app_sequence"]) if project else None
             where = f"SESSION_CONFIGS[{index}] ({config['name']!r})"
+            if project and known is None:
+                missing = [a for a in config["app_sequence"] if a not in (apps or {})]
+                raise ConfigError(f"{where}: app_sequence names {missing[0]!r}, which is not an app of the project")
             if known is None:
-                if apps:
-                    missing = [a for a in config["app_sequence"] if a not in apps]
-                    raise ConfigError(f"{where}: app_sequence names {missing[0]!r}, which is not an app of the project")
                 size = config.pop(GROUP_SIZE_KEY, None)
                 if size is not None and not is_count(size):
                     raise ConfigError(f"{where}: players_per_group must be an integer >= 1 or None, got {size!r}")
@@ -199,6 +200,7 @@ class StudySettings:
             rooms=tuple(rooms),
             real_world_currency_code=currency,
             mock_exogenous_data=mock,
+            project=project,
             apps=dict(apps or {}),
             participant_fields=_field_names(namespace, "PARTICIPANT_FIELDS"),
             session_fields=_field_names(namespace, "SESSION_FIELDS"),

@@ -19,7 +19,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from quart import Blueprint, Response, redirect, request
+from quart import Blueprint, Response, request
 
 from ...domain import otree
 from ...domain.otree import StudySettings
@@ -133,10 +133,10 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
             return form_errors({"participant_label": "Please enter a participant label"})
         except otree.LabelNotFound:
             return form_errors({"participant_label": "This participant label was not found"})
-        except otree.LabelTooLong as exc:
-            return text(str(exc), 404)
         except otree.SessionFull:
             return text(SESSION_FULL, 404)
+        if otree.label_too_long(label):
+            return label_refused(label)
         if participant is None:
             return page(
                 "Please wait",
@@ -154,13 +154,13 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
         cookie = request.cookies.get(cookie_name(session.code)) if use_cookie else None
         try:
             participant = run(lambda: otree.join_session(store, join_code, label, cookie))
-        except otree.LabelTooLong as exc:
-            return text(str(exc), 404)
         except NotFound:
             # oTree's db.get_or_404 text (observed)
             return text(f"Not found (maybe the session was deleted): Session, {{'_anonymous_code': {join_code!r}}}", 404)
         except otree.SessionFull:
             return text(SESSION_FULL, 404)
+        if otree.label_too_long(label):
+            return label_refused(label)
         return to_start(participant, session.code if use_cookie else None, cookie)
 
     @bp.route("/InitializeParticipant/<code>", methods=["GET"])
@@ -168,10 +168,10 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
         label = request.args.get("participant_label") or None
         try:
             participant = run(lambda: otree.initialize_participant(store, code, label))
-        except otree.LabelTooLong as exc:
-            return text(str(exc), 404)
         except NotFound as exc:
             return text(not_found_text(exc), 404)
+        if otree.label_too_long(label):
+            return label_refused(label)
         if page_of(participant) is None:
             return redirect(experiment_url(participant), 302)
         # Starlette's RedirectResponse default, as oTree answers it (observed)
@@ -253,6 +253,19 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
             f'<p>Session-wide link: <a href="{escape(wide)}">{escape(wide)}</a></p>\n{room_line}'
             f"<h2>Single-use links, one per participant</h2>\n<ol>\n{items}\n</ol>",
         )
+
+
+def label_refused(label: str | None) -> Response:
+    """oTree's 404 for a label over 100 characters; the participant stays started, as in oTree (observed)."""
+    return text(f"participant_label is too long or malformed: {label}", 404)
+
+
+def redirect(location: str, status: int) -> Response:
+    """A redirect as oTree's Starlette sends it: no body, no content type."""
+    response = Response(b"", status=status)
+    response.headers["location"] = location
+    del response.headers["content-type"]
+    return response
 
 
 def form_errors(errors: dict[str, str]) -> Response:
