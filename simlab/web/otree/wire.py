@@ -40,9 +40,13 @@ def slash_redirect() -> Response:
     return response
 
 
+def json_bytes(payload: Any) -> bytes:
+    """oTree's JSON answer's body; ``<``, ``>``, ``&`` escaped as in every simlab JSON answer (``jsontext``)."""
+    return jsontext.dumps(payload, allow_nan=False).encode("utf-8")
+
+
 def json_response(payload: Any) -> Response:
-    """oTree's JSON answer; ``<``, ``>``, ``&`` escaped as in every simlab JSON answer (``jsontext``)."""
-    return Response(jsontext.dumps(payload, allow_nan=False), status=200, content_type=JSON)
+    return Response(json_bytes(payload), status=200, content_type=JSON)
 
 
 class ApiError(Exception):
