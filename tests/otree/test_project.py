@@ -54,31 +54,27 @@ def test_reads_the_project_as_otree_does() -> None:
 
 
 def test_otree_names_are_simlab_s_even_with_a_real_otree_installed(tmp_path: Path) -> None:
-    """A real ``otree`` imported before is set aside while the finder is in place, then put back."""
+    """A real ``otree`` imported before is set aside while the project is imported, then put back."""
     real = types.ModuleType("otree")
     real.__path__ = []  # type: ignore[attr-defined]
     real_api = types.ModuleType("otree.api")
     saved = {n: sys.modules.pop(n) for n in list(sys.modules) if n == "otree" or n.startswith("otree.")}
-    finder.uninstall()
     sys.modules.update({"otree": real, "otree.api": real_api})
     try:
         copy = tmp_path / "copy_of_lab_study"
         shutil.copytree(PROJECT, copy)
-        study = load_experiment_file(copy).study
-        assert study.apps["public_goods"].players_per_group == 3
-        import otree.api  # type: ignore[import-not-found]
-
+        file = load_experiment_file(copy)
+        assert file.study.apps["public_goods"].players_per_group == 3
         from simlab.compat.otree.shim import api as shim_api
 
-        assert otree.api is shim_api and sys.modules["otree"] is not real
-        finder.uninstall()
+        package = sys.modules[file.module.__name__.rsplit(".", 1)[0] + ".public_goods"]
+        assert package.BaseConstants is shim_api.BaseConstants and package.cu is shim_api.cu
         assert sys.modules["otree"] is real and sys.modules["otree.api"] is real_api
+        assert not finder.installed()
     finally:
-        finder.uninstall()
         for name in [n for n in sys.modules if n == "otree" or n.startswith("otree.")]:
             del sys.modules[name]
         sys.modules.update(saved)
-        finder.install()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ As ``simlab.compat.finder`` does for ``dallinger``: each ``otree.X`` is the very
 module object ``simlab.compat.otree.shim.X`` (one object under two names), so an
 app's ``from otree.api import *`` gets simlab's names whether or not the real
 oTree is installed.  A real ``otree`` already imported is set aside while the
-finder is in place and put back by ``uninstall``.
+finder is in place and put back by ``uninstall``; ``resolving()`` keeps it in
+place for a block (a project's import: its modules keep the objects they got).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -67,3 +70,16 @@ def uninstall() -> None:
 
 def installed() -> bool:
     return _finder in sys.meta_path
+
+
+@contextmanager
+def resolving() -> Iterator[None]:
+    """``otree`` names resolve to simlab inside the block; afterwards what was there is back."""
+    if installed():
+        yield
+        return
+    install()
+    try:
+        yield
+    finally:
+        uninstall()

@@ -130,11 +130,16 @@ def read_app(package: str, folder: Path, name: str) -> App:
 def load_project(folder: Path) -> tuple[ModuleType, StudySettings]:
     """Import the oTree project at ``folder``; its settings module and study settings.
 
-    The ``otree`` names resolve to simlab from here on (``finder.install``).
-    Raises ConfigError naming the file and the problem.
+    The ``otree`` names resolve to simlab while the project is imported
+    (``finder.resolving``): the apps keep simlab's objects, and a real ``otree``
+    (or anything else by that name) is back afterwards.  Raises ConfigError
+    naming the file and the problem.
     """
-    folder = folder.resolve()
-    finder.install()
+    with finder.resolving():
+        return _load_project(folder.resolve())
+
+
+def _load_project(folder: Path) -> tuple[ModuleType, StudySettings]:
     package = project_package(folder)
     settings = _import(package, "settings", folder)
     namespace = dict(vars(settings))
