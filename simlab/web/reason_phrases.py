@@ -23,13 +23,16 @@ PHRASES = {status.value: status.phrase.encode("ascii") for status in http.HTTPSt
 
 
 def with_reason(event: Any) -> Any:
-    """``event`` with the standard reason phrase if it is a response without one."""
+    """``event`` with the standard reason phrase if it is a response without one.
+
+    The event was made by hypercorn for this one send, so the phrase is set on it
+    in place (h11 events are frozen dataclasses; making a new one would validate
+    every header again on the hot path).
+    """
     if isinstance(event, (h11.Response, h11.InformationalResponse)) and not event.reason:
         phrase = PHRASES.get(event.status_code)
         if phrase is not None:
-            return type(event)(
-                status_code=event.status_code, headers=event.headers, http_version=event.http_version, reason=phrase
-            )
+            object.__setattr__(event, "reason", phrase)
     return event
 
 
