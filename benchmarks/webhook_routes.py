@@ -5,7 +5,9 @@ Both servers run at once on loopback: ``simlab serve`` (the oTree project of
 in room ``econ101``; a FullyConnected network for transmit) and the bare ASGI
 app of ``simlab.bench.bare_asgi`` (same hypercorn-trio serving).  For each route,
 ``wrk -t1 -c16`` loads simlab, then the bare app, in turn (A B A B ...); each
-pair's ratio is printed, then the median ratio.  Needs ``wrk`` (apt install wrk).
+pair's ratio is printed, then the median ratio: of requests per second, and of
+requests per CPU second of the server process (``/proc``), which holds when other
+programs share the machine's cores.  Needs ``wrk`` (apt install wrk).
 
     python benchmarks/webhook_routes.py --pairs 3 --duration 3
 """
@@ -73,8 +75,21 @@ def start(args: list[str], env: dict[str, str], ready: str) -> subprocess.Popen[
             time.sleep(0.1)
 
 
-def wrk(url: str, method: str, body: str, content_type: str, duration: float, connections: int) -> float:
-    """Requests per second wrk measured (non-2xx answers make the run fail)."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(pid: int, url: str, method: str, body: str, content_type: str, duration: float, connections: int) -> tuple[float, float]:
+    """``(req/s, requests per CPU second of the server)``: the second holds on a machine others share."""
+    before = cpu_seconds(pid)
+    rate, count = wrk(url, method, body, content_type, duration, connections)
+    return rate, count / max(cpu_seconds(pid) - before, 1e-9)
+
+
+def wrk(url: str, method: str, body: str, content_type: str, duration: float, connections: int) -> tuple[float, int]:
+    """Requests per second and requests wrk measured (non-2xx answers make the run fail)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA.format(method=method, body=json.dumps(body), content_type=content_type, key=KEY))
     try:
@@ -86,7 +101,8 @@ def wrk(url: str, method: str, body: str, content_type: str, duration: float, co
         os.unlink(script.name)
     if "Non-2xx" in out:
         raise RuntimeError(f"{method} {url}: non-2xx answers:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return rate, int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
 
 
 def main() -> int:
@@ -110,6 +126,7 @@ def main() -> int:
                                 str(simlab_port), "--log-level", "WARNING"], env, simlab_url + "/api/otree_version"))
             procs.append(start([sys.executable, "-m", "simlab.bench.bare_asgi", str(bare_port)], {}, bare_url))
             servers = {name: simlab_url for name in wanted}
+            pids = {simlab_url: procs[0].pid, bare_url: procs[1].pid}
             if "transmit" in wanted:  # Dallinger's transmit needs a network: a second simlab serve, idle until its turn
                 experiment = Path(tmp) / "transmit_bench.py"
                 experiment.write_text(TRANSMIT_EXPERIMENT, encoding="utf-8")
@@ -117,16 +134,19 @@ def main() -> int:
                 servers["transmit"] = f"http://127.0.0.1:{dallinger_port}"
                 procs.append(start([sys.executable, "-m", "simlab", "serve", str(experiment), "--in-memory", "--port",
                                     str(dallinger_port), "--log-level", "WARNING"], env, servers["transmit"] + "/health"))
+                pids[servers["transmit"]] = procs[-1].pid
             routes = setup(servers, wanted)
             print(f"wrk -t1 -c{opts.connections} -d{opts.duration:g}s, {opts.pairs} pairs per route (simlab / bare ASGI)")
             for name, (method, path, body, content_type) in routes.items():
-                ratios = []
+                ratios, cpu_ratios = [], []
                 for i in range(opts.pairs):
-                    a = wrk(servers[name] + path, method, body, content_type, opts.duration, opts.connections)
-                    b = wrk(bare_url + path, method, body, content_type, opts.duration, opts.connections)
+                    a, a_cpu = load(pids[servers[name]], servers[name] + path, method, body, content_type, opts.duration, opts.connections)
+                    b, b_cpu = load(pids[bare_url], bare_url + path, method, body, content_type, opts.duration, opts.connections)
                     ratios.append(a / b)
-                    print(f"  {name:<17} pair {i + 1}: simlab {a:8.1f} req/s  bare {b:8.1f} req/s  ratio {a / b:.2f}")
-                print(f"{name:<19} median ratio {statistics.median(ratios):.2f}")
+                    cpu_ratios.append(a_cpu / b_cpu)
+                    print(f"  {name:<17} pair {i + 1}: simlab {a:8.1f} req/s ({a_cpu:6.0f}/CPU s)  "
+                          f"bare {b:8.1f} req/s ({b_cpu:6.0f}/CPU s)  ratio {a / b:.2f} (per CPU s {a_cpu / b_cpu:.2f})")
+                print(f"{name:<19} median ratio {statistics.median(ratios):.2f}, per CPU second {statistics.median(cpu_ratios):.2f}")
         finally:
             for proc in procs:
                 proc.terminate()

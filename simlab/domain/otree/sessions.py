@@ -207,8 +207,17 @@ def session_summary(session: Any) -> dict[str, Any]:
     }
 
 
+#: One encoder for the checks below (``json.dumps`` with arguments builds one per call).
+_STRICT = json.JSONEncoder(allow_nan=False)
+
+
 def json_safe(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """The items of ``mapping`` that JSON can carry (oTree may hold other objects in configs)."""
+    try:
+        _STRICT.encode(mapping)  # the usual case, checked at once
+        return dict(mapping)
+    except (TypeError, ValueError):
+        pass
     out: dict[str, Any] = {}
     for key, value in mapping.items():
         try:
@@ -225,7 +234,7 @@ def _picked(vars: Mapping[str, Any], names: Iterable[str], owner: str) -> dict[s
     for name in names:
         if name in vars:
             try:
-                json.dumps(vars[name], allow_nan=False)
+                _STRICT.encode(vars[name])
             except (TypeError, ValueError):
                 raise InvalidRequest(f"{owner}.vars['{name}'] is not JSON serializable") from None
             out[name] = vars[name]
@@ -235,7 +244,9 @@ def _picked(vars: Mapping[str, Any], names: Iterable[str], owner: str) -> dict[s
 def real_world_payoff(payoff: Any, config: Mapping[str, Any], places: int = 2) -> float | int:
     """oTree's ``payoff.to_real_world_currency(session)``: points x real_world_currency_per_point,
     a RealWorldCurrency (rounded half-up to the currency's places)."""
-    value = float(payoff or 0) * float(config.get("real_world_currency_per_point", 1))
+    if not payoff:  # nobody has earned anything yet: the usual case
+        return 0 if places == 0 else 0.0
+    value = float(payoff) * float(config.get("real_world_currency_per_point", 1))
     return real_world_currency(value if math.isfinite(value) else 0.0, places)
 
 

@@ -40,9 +40,13 @@ def slash_redirect() -> Response:
     return response
 
 
+#: ``json.dumps(..., allow_nan=False)``'s encoder, made once (dumps builds one per call when given arguments).
+_ENCODER = json.JSONEncoder(allow_nan=False)
+
+
 def json_bytes(payload: Any) -> bytes:
     """oTree's JSON answer's body; ``<``, ``>``, ``&`` escaped as in every simlab JSON answer (``jsontext``)."""
-    return jsontext.dumps(payload, allow_nan=False).encode("utf-8")
+    return jsontext.html_safe(_ENCODER.encode(payload)).encode("utf-8")
 
 
 def json_response(payload: Any) -> Response:
