@@ -157,6 +157,10 @@ async def redirect_view(**path: str) -> Response:
     return slash_redirect()
 
 
+#: Not in ``/openapi.json`` (``hide``): each is its route's 307, not an operation of its own.
+redirect_view.slash_redirect = True  # type: ignore[attr-defined]
+
+
 def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
     exp = rt.exp
     store = rt.store

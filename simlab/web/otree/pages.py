@@ -177,8 +177,11 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
         # Starlette's RedirectResponse default, as oTree answers it (observed)
         return redirect(url_i_should_be_on(participant), 307)
 
-    @bp.route("/p/<code>/<name_in_url>/<page_name>/<int:index>", methods=["GET", "POST"])
-    async def participant_page(code: str, name_in_url: str, page_name: str, index: int) -> Any:
+    # <page_index> is read as oTree's {page_index}: digits (a plain segment: the OpenAPI path stays readable)
+    @bp.route("/p/<code>/<name_in_url>/<page_name>/<page_index>", methods=["GET", "POST"])
+    async def participant_page(code: str, name_in_url: str, page_name: str, page_index: str) -> Any:
+        if not (page_index.isascii() and page_index.isdigit()):
+            return text("Not Found", 404)
         participant = store.participant_by_code(code)
         if participant is None:
             return text(
