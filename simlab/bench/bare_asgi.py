@@ -1,8 +1,9 @@
 """The floor for the hot routes: a bare ASGI app on simlab's own hypercorn-trio serving.
 
 It reads the request body and answers ``{}`` as JSON, nothing else, served by
-``simlab.serving.serve`` with the same hypercorn configuration as ``simlab
-serve``; a route at this server's speed costs nothing above the stack.
+hypercorn's trio worker with ``simlab serve``'s configuration
+(``simlab.server.serving.hypercorn_config``, reason phrases included); a route at
+this server's speed costs nothing above the stack.
 
     python -m simlab.bench.bare_asgi PORT
 """
@@ -35,11 +36,14 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 
 def main(port: int) -> None:
-    from simlab.config import Settings
-    from simlab.serving import serve
+    from hypercorn.trio import serve
 
-    settings = Settings(port=port, gc_freeze_interval=0)
-    trio.run(lambda: serve(app, settings, handle_signals=True))
+    from simlab.config import Settings
+    from simlab.server import reason_phrases
+    from simlab.server.serving import hypercorn_config
+
+    reason_phrases.install()
+    trio.run(lambda: serve(app, hypercorn_config(Settings(port=port))))  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

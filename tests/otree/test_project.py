@@ -18,9 +18,9 @@ from simlab.bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook
 from simlab.bots.otree_room import room_participant
 from simlab.compat.otree import finder
 from simlab.engine import Population, RunOptions, Scenario, constant
-from simlab.engine.runner import run_scenario
+from simlab.runs.inprocess import run_scenario
 from simlab.errors import ConfigError
-from simlab.experiment_file import load_experiment_file
+from simlab.sources import load_source
 from simlab.web import create_app
 
 PROJECT = Path(__file__).parent / "projects" / "lab_study"
@@ -30,13 +30,17 @@ BASE = "http://127.0.0.1:5000"
 
 
 def app_for(folder: Path = PROJECT) -> Any:
-    file = load_experiment_file(folder)
+    file = load_source(folder)
     settings = Settings(seed=5, otree_auth_level="STUDY", otree_rest_key=KEY)
     return create_app(file.experiment_class, settings=settings, config=file.config, folder=file.folder, study=file.study)
 
 
 def test_reads_the_project_as_otree_does() -> None:
-    study = load_experiment_file(PROJECT).study
+    from simlab.sources import source_kind
+
+    source = load_source(PROJECT)
+    assert source_kind(PROJECT) == "otree" and source.kind == "otree" and source.path == PROJECT / "settings.py"
+    study = source.study
     assert study.is_project
     pgg, survey = study.apps["public_goods"], study.apps["survey"]
     assert (pgg.name_in_url, pgg.players_per_group, pgg.num_rounds) == ("pgg", 3, 2)
@@ -63,7 +67,7 @@ def test_otree_names_are_simlab_s_even_with_a_real_otree_installed(tmp_path: Pat
     try:
         copy = tmp_path / "copy_of_lab_study"
         shutil.copytree(PROJECT, copy)
-        file = load_experiment_file(copy)
+        file = load_source(copy)
         assert file.study.apps["public_goods"].players_per_group == 3
         from simlab.compat.otree.shim import api as shim_api
 
@@ -93,7 +97,7 @@ def test_a_broken_project_is_one_clear_error(tmp_path: Path, edit: Any, message:
     shutil.copytree(PROJECT, copy)
     edit(copy)
     with pytest.raises(ConfigError, match=message):
-        load_experiment_file(copy)
+        load_source(copy)
 
 
 async def test_serves_the_project_s_configs_groups_fields_and_pages() -> None:

@@ -1,4 +1,4 @@
-"""A fast path for oTree's webhook routes, in front of Quart (as ``simlab.web.fastpath`` is for Dallinger's).
+"""A fast path for oTree's webhook routes, in front of Quart (as ``simlab.web.dallinger.fastpath`` is for Dallinger's).
 
 Profiling ``POST /api/participant_vars`` under ``wrk -c16`` (py-spy, README
 "Performance") put the route's own work (key check, JSON, one domain call) near
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ...domain import otree
 from ...domain.otree import StudySettings
 from ...errors import SimlabError
-from ..fastpath import Defer, Receive, Send, _Atomic, _read_body, _respond
+from ..dallinger.fastpath import Defer, Receive, Send, _Atomic, _read_body, _respond
 from .api import GET_SESSION, ROOM_PARTICIPANT_VARS, ROOM_SESSION_VARS, VARS, session_urls
 from .wire import ApiError, check_rest_key, json_bytes, parse_body, validate
 
