@@ -2,11 +2,14 @@
 
 What a participant's browser does with a room link (spec: otree-rest.md, "Rooms"):
 
-1. ``GET /room/<room>?participant_label=L``: a 302 to the participant's start link
+1. ``GET /room/<room>?participant_label=L&welcome_page_ok=1`` (what the room's
+   welcome page's Start button loads): a 302 to the participant's start link
    once the room has a session (before that, a waiting page that reloads itself:
    the bot polls, bounded);
-2. ``GET /InitializeParticipant/<code>``: a 302 to the experiment's page,
-   ``/exp?participant_id=<id>&hit_id=..&assignment_id=..&worker_id=..&mode=otree&participant_code=<code>``;
+2. ``GET /InitializeParticipant/<code>``: a redirect to the page oTree would show,
+   ``/p/<code>/<app>/<Page>/1`` when the server serves an oTree project (the bot
+   stops there: oTree's pages are not run), else, for a simlab study file, the
+   experiment's page ``/exp?participant_id=<id>&...&participant_code=<code>``;
 3. ``GET /exp?...``: the page; the participant id comes from this final URL's query.
 
 From there the participant is an ordinary Dallinger participant:
@@ -83,6 +86,8 @@ def route_name(path: str) -> str:
         return "GET /room/<room>"
     if parts[0] == "InitializeParticipant":
         return "GET /InitializeParticipant/<code>"
+    if parts[0] == "p":
+        return "GET /p/<code>/<app>/<Page>/<index>"
     return f"GET {path}"
 
 
@@ -92,16 +97,18 @@ def _page_or_redirect(response: httpx.Response) -> str | None:
 
 @dataclass(frozen=True)
 class Arrival:
-    """Where the room sent the participant: its Dallinger id and oTree code."""
+    """Where the room sent the participant: its Dallinger id (None on an oTree page) and oTree code."""
 
-    participant_id: int
+    participant_id: int | None
     participant_code: str | None
     url: str
+    #: ``(app, page)`` of the oTree page the participant landed on, if it was one.
+    otree_page: tuple[str, str] | None = None
 
 
 async def arrive(bot: Bot, room: RoomOptions, label: str) -> Arrival:
     """Open the room link with ``label`` and follow the redirects to the experiment page."""
-    url = httpx.URL(f"/room/{room.room}", params={"participant_label": label})
+    url = httpx.URL(f"/room/{room.room}", params={"participant_label": label, "welcome_page_ok": "1"})
     waited = 0.0
     hops = 0
     while True:
@@ -117,6 +124,9 @@ async def arrive(bot: Bot, room: RoomOptions, label: str) -> Arrival:
                 raise RoomTimeout(f"room {room.room!r} had no session after {waited:g} s")
             waited += await bot.poll_wait(room.session_poll)
             continue
+        parts = url.path.strip("/").split("/")
+        if parts[0] == "p" and len(parts) == 5:  # /p/<code>/<app>/<Page>/<index>: an oTree project's page
+            return Arrival(None, parts[1], str(url), (parts[2], parts[3]))
         pid = url.params.get("participant_id")
         if pid is None:
             raise ApiError(route_name(url.path), response.status_code, f"no participant_id in the final URL {url}", response)
@@ -129,5 +139,9 @@ async def room_participant(bot: Bot) -> None:
     plan = Plan.draw(bot, opts)
     label = room.label_for(bot)
     arrival = await arrive(bot, room, label)
-    bot.observe("arrived", {"label": label, "participant_id": arrival.participant_id, "code": arrival.participant_code})
-    await play(bot, opts, arrival.participant_id, plan)
+    seen: dict[str, Any] = {"label": label, "participant_id": arrival.participant_id, "code": arrival.participant_code}
+    if arrival.otree_page is not None:
+        seen["app"], seen["page"] = arrival.otree_page
+    bot.observe("arrived", seen)
+    if arrival.participant_id is not None:
+        await play(bot, opts, arrival.participant_id, plan)

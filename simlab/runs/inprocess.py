@@ -44,7 +44,10 @@ def build_scenario_server(
     """The :class:`Server` of ``scenario`` (in memory), its bot sessions created, in its working folder."""
     settings = server_settings(scenario, seed) if settings is None else settings
     source = scenario_source(scenario, scenario_dir)
-    study = study_settings(scenario.study, scenario_dir, source.namespace, source.folder)
+    if scenario.study is None and source.kind == "otree":
+        study = source.study  # the project's settings.py and apps, read once by the source
+    else:
+        study = study_settings(scenario.study, scenario_dir, source.namespace, source.folder)
     server = build_server(source, settings, config=scenario.config, study=study)
     server.enter_working_dir()  # Dallinger runs an experiment from its folder
     if scenario.sessions:

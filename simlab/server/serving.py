@@ -18,6 +18,7 @@ from .gc_freeze import freeze_survivors
 from ..store.sqlite import DataFileError
 from .deadlines import BodyDeadline
 from .loading import LoadingGate
+from . import reason_phrases
 from ..errors import PortInUse
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ async def serve(
     """
     settings = server.settings
     stop = trio.Event()
+    reason_phrases.install()
     async with trio.open_nursery() as nursery:
         if handle_signals:
             nursery.start_soon(_stop_on_signals, stop)

@@ -1,4 +1,4 @@
-"""Load a user's experiment: a plain experiment file, or a Dallinger experiment folder.
+"""Load a user's experiment: a plain experiment file, a Dallinger experiment folder, or an oTree project.
 
 The file is imported by path under a unique module name (no ``sys.path``
 changes).  Its Experiment subclass is the one it defines (the most derived,
@@ -28,14 +28,15 @@ from ..domain import Experiment
 from ..domain.config import DEFAULTS, KEY_TYPES, SYNONYMS, Config, read_config_txt
 from ..domain.otree import StudySettings
 from ..errors import ConfigError, SourceError
+from .otree import SETTINGS, is_otree_project, load_project
 from .package import import_experiment_package, imports_dallinger
 
 #: Modules Dallinger experiments import that come with the ``dallinger`` extra.
 EXTRAS = {"selenium", "sqlalchemy", "nltk"}
 
 
-#: The kinds of path a user may name (one branch each in :func:`source_kind`; an oTree project goes here).
-SourceKind = Literal["file", "dallinger"]
+#: The kinds of path a user may name (one branch each in :func:`source_kind`).
+SourceKind = Literal["file", "dallinger", "otree"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class ExperimentSource:
     views: Any = None
     #: Whether the experiment is written against ``dallinger`` (served through simlab.compat).
     dallinger: bool = False
+    #: Whether this is an oTree project folder (``path`` its settings.py; the base Experiment serves it).
+    otree_project: bool = False
 
     @property
     def folder(self) -> Path | None:
@@ -66,7 +69,7 @@ class ExperimentSource:
 
     @property
     def kind(self) -> SourceKind:
-        return "dallinger" if self.dallinger else "file"
+        return "dallinger" if self.dallinger else "otree" if self.otree_project else "file"
 
     @property
     def working_dir(self) -> Path | None:
@@ -154,7 +157,11 @@ def source_kind(path: Path) -> SourceKind:
     if path.is_dir():
         if (path / "experiment.py").is_file():
             return "dallinger"
-        raise SourceError(f"{path}: a Dallinger experiment folder needs an experiment.py")
+        if is_otree_project(path):
+            return "otree"
+        raise SourceError(
+            f"{path}: a Dallinger experiment folder needs an experiment.py (an oTree project folder, a settings.py)"
+        )
     if path.name == "experiment.py" and imports_dallinger(path):
         return "dallinger"
     return "file"
@@ -174,11 +181,23 @@ def load_source(path: str | Path, *, mode: str | None = None) -> ExperimentSourc
         kind = source_kind(path)
         if kind == "dallinger":
             return _load_dallinger(path / "experiment.py" if path.is_dir() else path, mode)
+        if kind == "otree":
+            return _load_otree(path)
         return _load_file(path, mode)
     except SourceError:
         raise
     except ConfigError as exc:  # config.txt or a value in it: one error type for whatever a source gets wrong
         raise SourceError(str(exc)) from exc
+
+
+def _load_otree(folder: Path) -> ExperimentSource:
+    """An oTree project folder, unedited: its study settings and apps; the base Experiment
+    (simlab serves its REST API, rooms and links; oTree's pages are not run)."""
+    module, study = load_project(folder)
+    return ExperimentSource(
+        path=folder / SETTINGS, module=module, experiment_class=Experiment, config=class_config(Experiment),
+        study=study, otree_project=True,
+    )
 
 
 def _load_file(path: Path, mode: str | None) -> ExperimentSource:

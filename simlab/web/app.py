@@ -35,6 +35,7 @@ from .otree import otree_blueprint
 from .refusals import durability_message, refusal
 from .resources import Resources
 from .dallinger.fastpath import FastPath
+from .otree.fastpath import OTreeFastPath
 from .flask_views import mount_flask_views
 from .runtime import Runtime
 
@@ -122,6 +123,7 @@ def create_app(
     attach_openapi(app, __version__)
     if settings.fast_path:
         app.fast_path = FastPath(rt, journal)
+        app.otree_fast_path = OTreeFastPath(rt, study, journal)
     return app
 
 
@@ -133,6 +135,8 @@ class SimlabApp(QuartTrio):
     """
 
     fast_path: FastPath | None = None
+    #: The same for oTree's webhook routes (``simlab.web.otree.fastpath``): ``/api/`` requests.
+    otree_fast_path: OTreeFastPath | None = None
     experiment: Experiment | None = None
     #: The folder a Dallinger experiment runs from (``simlab serve`` changes to it), or None.
     working_dir: Path | None = None
@@ -140,7 +144,9 @@ class SimlabApp(QuartTrio):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         peer = scope.get("client") if scope["type"] == "http" else None
         with serving(self.experiment), admission.client(peer[0] if peer else "") if scope["type"] == "http" else nullcontext():
-            if scope["type"] == "http" and self.fast_path is not None:
+            if scope["type"] == "http" and self.otree_fast_path is not None and scope["path"].startswith("/api/"):
+                await self.otree_fast_path(scope, receive, send, super().__call__)
+            elif scope["type"] == "http" and self.fast_path is not None:
                 await self.fast_path(scope, receive, send, super().__call__)
             else:
                 await super().__call__(scope, receive, send)

@@ -42,7 +42,7 @@ TIME_KEYS = {"creation_time", "time_of_death", "receive_time", "end_time", "crea
 #: oTree's random codes (session, participant) and the join code inside URLs.
 CODE_KEYS = {"code", "session_code"}
 _BASE = re.compile(r"https?://(127\.0\.0\.1|localhost)(:\d+)?")
-_URL_CODE = re.compile(r"/(join|SessionStartLinks|InitializeParticipant)/[a-z0-9]+")
+_URL_CODE = re.compile(r"/(join|SessionStartLinks|InitializeParticipant|OutOfRangeNotification|p)/(?!code#)[a-z0-9]+")
 #: HotAir's random ad URL tokens (``/launch``'s recruitment message)
 _AD_TOKEN = re.compile(r"\b(assignmentId|hitId|workerId)=[A-Z0-9]{6}\b")
 _VAR = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -96,13 +96,15 @@ def _fill(value: Any, saved: Mapping[str, Any]) -> Any:
 
 
 def _pick(body: Any, dotted: str) -> Any:
+    """``a.0.b`` of the body; ``...@tail``: the last path segment of that URL (a join code)."""
+    dotted, _, op = dotted.partition("@")
     for part in dotted.split("."):
         body = body[int(part)] if isinstance(body, list) else body[part]
-    return body
+    return body.rsplit("/", 1)[1] if op == "tail" else body
 
 
-def answer_of(resp: httpx.Response) -> dict[str, Any]:
-    """What a transcript keeps of an answer."""
+def answer_of(resp: httpx.Response, *, location: bool = False) -> dict[str, Any]:
+    """What a transcript keeps of an answer (with ``location``: a redirect's Location too)."""
     content_type = resp.headers.get("content-type", "")
     body: Any
     try:
@@ -116,11 +118,16 @@ def answer_of(resp: httpx.Response) -> dict[str, Any]:
             body = {"html_page": True}
     elif isinstance(body, dict) and isinstance(body.get("html"), str):
         body = {**body, "html": error_fields(body["html"])}
-    return {"status": resp.status_code, "content_type": content_type, "body": body}
+    answer = {"status": resp.status_code, "content_type": content_type, "body": body}
+    if location and "location" in resp.headers:
+        answer["location"] = resp.headers["location"]
+    return answer
 
 
-async def run(client: httpx.AsyncClient, scenarios: Sequence[Scenario], *, real: bool = False) -> dict[str, Any]:
-    """Send every scenario to ``client``, in order; the transcript."""
+async def run(
+    client: httpx.AsyncClient, scenarios: Sequence[Scenario], *, real: bool = False, location: bool = False
+) -> dict[str, Any]:
+    """Send every scenario to ``client``, in order; the transcript (``location``: keep redirects' Location)."""
     saved: dict[str, Any] = {}
     out: dict[str, Any] = {}
     for scenario in scenarios:
@@ -147,7 +154,7 @@ async def run(client: httpx.AsyncClient, scenarios: Sequence[Scenario], *, real:
             except httpx.TransportError as exc:  # e.g. oTree drops the connection on an unhandled error
                 answer = {"status": 0, "content_type": "", "body": {"transport_error": type(exc).__name__}}
             else:
-                answer = answer_of(resp)
+                answer = answer_of(resp, location=location)
             for name, dotted in step.save.items():
                 try:
                     saved[name] = _pick(answer["body"], dotted)
@@ -221,12 +228,13 @@ class Normalizer:
         return self.codes[value]
 
     def text(self, value: str) -> str:
+        """Known codes by their markers first (a redirect names the participant), then unknown codes in URLs."""
         value = _BASE.sub("BASE", value)
-        value = _URL_CODE.sub(lambda m: f"/{m.group(1)}/CODE", value)
-        value = _AD_TOKEN.sub(lambda m: f"{m.group(1)}=TOKEN", value)
         for code, marker in self.codes.items():
             if len(code) >= 6:
                 value = value.replace(code, marker)
+        value = _URL_CODE.sub(lambda m: f"/{m.group(1)}/CODE", value)
+        value = _AD_TOKEN.sub(lambda m: f"{m.group(1)}=TOKEN", value)
         return value
 
     def value(self, value: Any, key: str | None = None, table: str | None = None) -> Any:
@@ -248,11 +256,14 @@ class Normalizer:
         return value
 
     def answer(self, answer: Mapping[str, Any]) -> dict[str, Any]:
-        return {
+        out = {
             "status": answer["status"],
             "content_type": answer["content_type"].replace(" ", "").lower(),
             "body": self.value(answer["body"]),
         }
+        if "location" in answer:
+            out["location"] = self.text(answer["location"])
+        return out
 
 
 def normalized(transcript: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:

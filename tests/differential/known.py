@@ -36,14 +36,10 @@ REASONS = {
     "otree-500": "oTree answers 500 (or drops the connection); simlab answers 400/404 naming the field or room",
     "otree-lenient": "oTree accepts a wrong type here (e.g. `vars: []`); simlab answers 400 naming the field",
     "otree-methods": "oTree answers any method on its GET endpoints; simlab answers 405 with `Allow`",
-    "slash": "oTree answers the trailing-slash forms with a 307 to the form without (its documented "
-    "helpers follow it); simlab serves both forms directly",
     "default-pages": "simlab gives an experiment without templates default pages (`/instructions`, ...); "
     "Dallinger answers 404 for a page the experiment lacks (500, or a dropped connection, for `/ad` and `/consent`)",
     "sns": "Dallinger's SNS listener confirms a subscription by calling AWS (a 500 offline); simlab answers "
     "success and calls no one",
-    "room-welcome": "oTree 6.0.15 first shows a welcome page and checks the label after it (`welcome_page_ok=1`); "
-    "simlab checks at once, as oTree 3 did (the same 404 then)",
     "utf8": "invalid UTF-8 in a form is a 400; Dallinger decodes it as U+FFFD and stores that (spec 9.14)",
     "client": "simlab serves its own `dallinger2.js` (the same `dallinger.*` API, written from the spec, "
     "without jQuery or reqwest), not Dallinger's file",
@@ -121,9 +117,6 @@ KNOWN: dict[tuple[str, int], str] = {
     ("transmit and receive", 17): "500",
     ("transmit and receive", 22): "500",
     ("otree: vars", 7): "room-session-vars",
-    ("otree: slashes, legacy forms and keys", 0): "slash",
-    ("otree: slashes, legacy forms and keys", 1): "slash",
-    ("otree: slashes, legacy forms and keys", 2): "slash",
     ("states, forbidden reads and pages", 6): "500",
     ("site routes and webhooks", 6): "default-pages",
     ("site routes and webhooks", 9): "sns",
@@ -133,7 +126,6 @@ KNOWN: dict[tuple[str, int], str] = {
     ("site routes and webhooks", 14): "client",
     ("site routes and webhooks", 16): "default-pages",
     ("site routes and webhooks", 18): "500",
-    ("otree: room and join pages", 3): "room-welcome",
     ("neighbors and class-named transmit", 5): "500",
     ("edge values and bad bytes", 4): "500",
     ("edge values and bad bytes", 5): "500",

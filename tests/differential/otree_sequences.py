@@ -3,12 +3,16 @@
 The server is the oracle's study (``/work/shared/oracles/run_otree.sh``): configs
 ``solo``, ``pairs``, ``mocked``; rooms ``econ101`` (labels alice..erin) and ``lab``;
 ``OTREE_AUTH_LEVEL=STUDY`` with REST key ``conformance-key``.  simlab serves the same
-study (``study.py`` beside this file).
+oTree project folder, unedited (``otree_project/`` beside this file: the files the
+oracle script writes).  One client (one cookie jar, as one browser) sends every
+step; redirects are not followed, and their Location is compared.
 """
 
 from __future__ import annotations
 
 from .harness import Scenario, Step, get
+
+LONG_LABEL = "a" * 101
 
 KEY = {"otree-rest-key": "conformance-key"}
 PROBE = "<script>alert(1)</script>&"
@@ -129,6 +133,53 @@ SCENARIOS = (
             get("/room/econ101", participant_label="zed", welcome_page_ok="1"),
             get("/room/lab", welcome_page_ok="1"),
             get("/join/nosuchcode"),
+        ),
+    ),
+    Scenario(
+        "otree: start links, labels and pages",
+        ("POST /api/sessions", "POST /api/get_session/<code>", "GET /InitializeParticipant/<code>",
+         "GET /p/<code>/<app>/<page>/<index>", "GET /join/<code>"),
+        (
+            api("POST", "/api/sessions", {"session_config_name": "pairs", "num_participants": 4,
+                                          "modified_session_config_fields": {"participation_fee": 12,
+                                                                             "real_world_currency_per_point": 0.5}},
+                save={"s5": "code", "j5": "session_wide_url@tail"}),
+            api("POST", "/api/get_session/{s5}", save={"q1": "participants.0.code", "q2": "participants.1.code"}),
+            get("/InitializeParticipant/{q1}", participant_label="panel_1"),
+            get("/InitializeParticipant/{q1}", participant_label="other"),
+            get("/p/{q1}/pair_app/MyPage/1"),
+            get("/p/{q1}/pair_app/MyPage/2"),
+            get("/p/{q2}/pair_app/MyPage/1"),
+            get("/InitializeParticipant/{q2}", participant_label=LONG_LABEL),
+            get("/p/{q2}/pair_app/MyPage/1"),
+            get("/InitializeParticipant/nosuchcode"),
+            get("/p/nosuchcode/pair_app/MyPage/1"),
+            get("/join/{j5}"),
+            get("/join/{j5}"),
+            get("/join/{j5}", participant_label="lobby_7"),
+            get("/join/{j5}", participant_label="lobby_7"),
+            get("/join/{j5}", participant_label="lobby_8"),
+            get("/join/{j5}/"),
+            api("POST", "/api/get_session/{s5}"),
+        ),
+    ),
+    Scenario(
+        "otree: rooms, welcome page and cookies",
+        ("GET /room/<name>", "POST /api/sessions", "POST /api/get_session/<code>"),
+        (
+            get("/room/econ101", participant_label="bob"),
+            get("/room/econ101", participant_label="bob", welcome_page_ok="1"),
+            get("/room/econ101", welcome_page_ok="1"),
+            get("/room/econ101/", participant_label="bob"),
+            api("POST", "/api/get_session/{s3}", {"participant_vars": ["age"]}),
+            get("/room/lab", welcome_page_ok="1"),
+            api("POST", "/api/sessions", {"session_config_name": "solo", "num_participants": 2, "room_name": "lab"},
+                save={"s6": "code"}),
+            get("/room/lab", welcome_page_ok="1"),
+            get("/room/lab", welcome_page_ok="1"),
+            get("/room/lab", participant_label="walkin", welcome_page_ok="1"),
+            get("/room/lab", participant_label="late", welcome_page_ok="1"),
+            api("POST", "/api/get_session/{s6}"),
         ),
     ),
 )

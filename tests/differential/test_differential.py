@@ -36,9 +36,14 @@ APIS = {
 }
 
 
+#: What each API's sequences are served from by simlab: the oracle's study for Dallinger,
+#: the oracle's own oTree project folder (unedited) for oTree.
+SOURCES = {"dallinger": HERE / "oracle_study" / "study.py", "otree": HERE / "otree_project"}
+
+
 async def simlab_transcript(api: str) -> dict[str, Any]:
     scenarios = APIS[api][0]
-    study_file = load_source(HERE / "oracle_study" / "study.py")
+    study_file = load_source(SOURCES[api])
     settings = Settings(seed=1, otree_auth_level="STUDY", otree_rest_key="conformance-key")
     app = create_app(
         study_file.experiment_class, settings=settings, config=study_file.config, folder=study_file.folder,
@@ -46,7 +51,7 @@ async def simlab_transcript(api: str) -> dict[str, Any]:
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:5000") as client:
-        return await run(client, scenarios)
+        return await run(client, scenarios, location=api == "otree")
 
 
 def differences(recorded: dict[str, Any], ours: dict[str, Any]) -> dict[tuple[str, int], tuple[Any, Any]]:
@@ -117,7 +122,7 @@ async def test_record_from_the_real_server(api):
             await client.get("/")
         except httpx.TransportError as exc:
             pytest.fail(f"no {api} server at {base} ({exc}); start it with /work/shared/oracles/run_{api}.sh reset")
-        recorded = await run(client, scenarios, real=True)
+        recorded = await run(client, scenarios, real=True, location=api == "otree")
     server = {"dallinger": "Dallinger 12.4.0", "otree": "oTree 6.0.15"}[api]
     (TRANSCRIPTS / f"{api}.json").write_text(dumps({"server": server, "transcript": recorded}), encoding="utf-8")
     check(api, recorded, await simlab_transcript(api))

@@ -97,7 +97,7 @@ async def test_participant_pages_never_need_the_key(study: StudySettings) -> Non
         )
         assert resp.status_code == 200
         session = resp.json()
-        resp = await client.get("/room/open")
+        resp = await client.get("/room/open?welcome_page_ok=1")
         assert resp.status_code == 302 and resp.headers["location"].startswith("/InitializeParticipant/")
         resp = await client.get(resp.headers["location"])
         assert resp.status_code == 302 and resp.headers["location"].startswith("/exp?")

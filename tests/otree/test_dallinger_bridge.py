@@ -38,7 +38,7 @@ async def test_hook_reads_rest_posted_vars(client: httpx.AsyncClient, store: Any
     # one participant's vars arrive before it does, through the room; the other's by code
     await client.post("/api/participant_vars", json={"room_name": "lab", "participant_label": "dave", "vars": {"age": 61}}, headers=AUTH)
     session = (await client.post("/api/sessions", json={"session_config_name": "solo", "num_participants": 2, "room_name": "lab"}, headers=AUTH)).json()
-    resp = await client.get("/room/lab?participant_label=dave")
+    resp = await client.get("/room/lab?participant_label=dave&welcome_page_ok=1")
     dave = store.participant_by_code(resp.headers["location"].rsplit("/", 1)[1])
     other = store.participants_of_session(session["code"])[1]
     await client.post(f"/api/participant_vars/{other.code}", json={"vars": {"age": 19}}, headers=AUTH)

@@ -28,7 +28,7 @@ async def test_vars_posted_before_arrival_reach_the_participant(client: httpx.As
     )
     assert resp.status_code == 200
     session = (await client.post("/api/sessions", json={"session_config_name": "solo", "num_participants": 2, "room_name": "lab"}, headers=AUTH)).json()
-    code = code_of(await client.get("/room/lab?participant_label=carol"))
+    code = code_of(await client.get("/room/lab?participant_label=carol&welcome_page_ok=1"))
     carol = store.participant_by_code(code)
     assert (carol.label, carol.vars, carol.visited) == ("carol", {"age": 44, "group": "B"}, True)
     assert store.room("lab").pending_vars == {}
@@ -40,49 +40,99 @@ async def test_vars_posted_before_arrival_reach_the_participant(client: httpx.As
 
 async def test_room_without_session_waits_and_assigns_nobody(client: httpx.AsyncClient, store: Any) -> None:
     before = snapshot(store)
-    resp = await client.get("/room/lab?participant_label=alice")
+    resp = await client.get("/room/lab?participant_label=alice&welcome_page_ok=1")
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
     assert 'http-equiv="refresh"' in resp.text and "The lab" in resp.text
     assert snapshot(store) == before
 
 
+async def test_room_welcome_page_comes_first_and_assigns_nobody(create: Callable[..., Any], client: httpx.AsyncClient, store: Any) -> None:
+    """oTree 6.0.15 (observed): without welcome_page_ok the room answers its welcome page, whose
+    Start reloads the URL with welcome_page_ok=1; only that request assigns."""
+    code = (await create("solo", 2, room_name="lab"))["code"]
+    before = snapshot(store)
+    resp = await client.get("/room/lab?participant_label=alice")
+    assert resp.status_code == 200 and "Welcome" in resp.text
+    assert 'name="welcome_page_ok" value="1"' in resp.text and 'value="alice"' in resp.text
+    assert snapshot(store) == before
+    assert code_of(await client.get("/room/lab?participant_label=alice&welcome_page_ok=1")) == store.participants_of_session(code)[0].code
+
+
 async def test_same_label_keeps_its_participant_and_others_get_the_next(create: Callable[..., Any], client: httpx.AsyncClient, store: Any) -> None:
     code = (await create("solo", 2, room_name="lab"))["code"]
-    alice = code_of(await client.get("/room/lab?participant_label=alice"))
-    assert code_of(await client.get("/room/lab/?participant_label=alice&welcome_page_ok=1")) == alice
+    alice = code_of(await client.get("/room/lab?participant_label=alice&welcome_page_ok=1"))
+    resp = await client.get("/room/lab/?participant_label=alice&welcome_page_ok=1")
+    assert resp.status_code == 307 and resp.headers["location"] == f"{BASE}/room/lab?participant_label=alice&welcome_page_ok=1"
+    assert code_of(await client.get(resp.headers["location"])) == alice
     bob = code_of(await client.get("/room/lab?participant_label=bob&welcome_page_ok=1"))
     assert [p.code for p in store.participants_of_session(code)] == [alice, bob]
-    resp = await client.get("/room/lab?participant_label=carol")
-    assert resp.status_code == 404 and "full" in resp.text
-    assert code_of(await client.get("/room/lab?participant_label=bob")) == bob  # still welcome back
+    resp = await client.get("/room/lab?participant_label=carol&welcome_page_ok=1")
+    assert (resp.status_code, resp.text) == (404, "Session is full.")
+    assert code_of(await client.get("/room/lab?participant_label=bob&welcome_page_ok=1")) == bob  # still welcome back
 
 
 async def test_room_errors(create: Callable[..., Any], client: httpx.AsyncClient) -> None:
     resp = await client.get("/room/attic?participant_label=alice")
     assert (resp.status_code, resp.text) == (404, "Invalid room specified in url")
     await create("solo", 2, room_name="lab")
-    resp = await client.get("/room/lab?participant_label=mallory")
-    assert resp.status_code == 404 and "This participant label was not found" in resp.text
-    resp = await client.get("/room/lab")  # a label file but no label: ask for it
+    resp = await client.get("/room/lab?participant_label=mallory&welcome_page_ok=1")
+    assert (resp.status_code, resp.text) == (404, "<pre>{'participant_label': 'This participant label was not found'}</pre>")
+    resp = await client.get("/room/lab?welcome_page_ok=1")
+    assert (resp.status_code, resp.text) == (404, "<pre>{'participant_label': 'Please enter a participant label'}</pre>")
+    resp = await client.get("/room/lab")  # a label file but no label: the welcome page asks for it
     assert resp.status_code == 200 and 'name="participant_label"' in resp.text
 
 
 async def test_room_without_label_file_takes_anyone(create: Callable[..., Any], client: httpx.AsyncClient, store: Any) -> None:
     await create("solo", 2, room_name="open")
-    first = code_of(await client.get("/room/open"))
-    second = code_of(await client.get("/room/open?participant_label=whoever"))
+    first_visit = await client.get("/room/open?welcome_page_ok=1")
+    first = code_of(first_visit)
+    # the browser keeps its participant (oTree's session cookie) ...
+    assert code_of(await client.get("/room/open?welcome_page_ok=1")) == first
+    # ... and a label still gets the next one
+    client.cookies.clear()
+    second = code_of(await client.get("/room/open?participant_label=whoever&welcome_page_ok=1"))
     assert first != second and store.participant_by_code(second).label == "whoever"
 
 
 async def test_session_wide_link(create: Callable[..., Any], client: httpx.AsyncClient, store: Any) -> None:
     data = await create("solo", 2)
     path = urlsplit(data["session_wide_url"]).path
-    first, second = code_of(await client.get(path)), code_of(await client.get(path + "/"))
+    first = code_of(await client.get(path))
+    assert code_of(await client.get(path)) == first  # the same browser (cookie) keeps its participant
+    client.cookies.clear()
+    resp = await client.get(path + "/")
+    assert resp.status_code == 307 and resp.headers["location"] == BASE + path
+    second = code_of(await client.get(path))
     assert [first, second] == [p.code for p in store.participants_of_session(data["code"])]
+    client.cookies.clear()
     resp = await client.get(path)
-    assert resp.status_code == 404 and "full" in resp.text
+    assert (resp.status_code, resp.text) == (404, "Session is full.")
     resp = await client.get("/join/nosuch00")
     assert resp.status_code == 404
+
+
+async def test_session_wide_link_records_a_label(create: Callable[..., Any], client: httpx.AsyncClient, store: Any) -> None:
+    data = await create("solo", 2)
+    path = urlsplit(data["session_wide_url"]).path
+    code = code_of(await client.get(path, params={"participant_label": "panel_9"}))
+    assert store.participant_by_code(code).label == "panel_9"
+    assert code_of(await client.get(path, params={"participant_label": "panel_9"})) == code  # by label, not cookie
+
+
+async def test_initialize_participant_records_the_label(create: Callable[..., Any], client: httpx.AsyncClient, store: Any) -> None:
+    """The recruitment-lobby pattern: a start link with ?participant_label= (oTree keeps it; it was lost)."""
+    data = await create("solo", 2)
+    p, q = store.participants_of_session(data["code"])
+    resp = await client.get(f"/InitializeParticipant/{p.code}", params={"participant_label": "prolific_123"})
+    assert resp.status_code == 302 and p.label == "prolific_123"
+    await client.get(f"/InitializeParticipant/{p.code}", params={"participant_label": "other"})
+    assert p.label == "prolific_123"  # a label already set stays (oTree: "might already have been set")
+    resp = await client.get(f"/InitializeParticipant/{q.code}", params={"participant_label": "x" * 101})
+    assert (resp.status_code, resp.text) == (404, "participant_label is too long or malformed: " + "x" * 101)
+    assert q.label is None and q.visited  # started all the same, as oTree commits it (observed)
+    detail = (await client.post(f"/api/get_session/{data['code']}", headers=AUTH)).json()
+    assert [x["label"] for x in detail["participants"]] == ["prolific_123", None]
 
 
 async def test_initialize_participant_enters_the_dallinger_flow(create: Callable[..., Any], client: httpx.AsyncClient, store: Any) -> None:

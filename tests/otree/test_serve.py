@@ -1,8 +1,10 @@
-"""The oTree documentation's ``call_api`` pattern, unchanged but for httpx, against ``simlab serve``.
+"""The oTree documentation's ``call_api`` pattern, unchanged (``requests``), against ``simlab serve``.
 
 ``simlab serve examples/study/study.py`` runs as a subprocess on a free loopback
 port with ``OTREE_AUTH_LEVEL=STUDY OTREE_REST_KEY=k``; the client posts JSON to
-the trailing-slash URLs with the ``otree-rest-key`` header, as oTree's docs do.
+the trailing-slash URLs with the ``otree-rest-key`` header, as oTree's docs do,
+and ``requests`` follows oTree's 307 to the slash-less route with the same body.
+The status lines carry reason phrases (read off a raw socket).
 """
 
 from __future__ import annotations
@@ -24,13 +26,7 @@ STUDY = ROOT / "examples" / "study" / "study.py"
 
 
 
-# requests.get/post as oTree's docs use them (httpx.get takes no json=, requests.get does).
-def GET(url: str, json: Any = None, headers: Any = None) -> httpx.Response:
-    return httpx.request("GET", url, json=json, headers=headers)
-
-
-def POST(url: str, json: Any = None, headers: Any = None) -> httpx.Response:
-    return httpx.post(url, json=json, headers=headers)
+from requests import get as GET, post as POST  # noqa: E402  (oTree's docs: requests.get / requests.post)
 
 
 def free_port() -> int:
@@ -40,7 +36,7 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(name="server_url")
+@pytest.fixture(name="server_url", scope="module")
 def _server_url() -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "OTREE_AUTH_LEVEL": "STUDY", "OTREE_REST_KEY": "k"}
@@ -79,10 +75,10 @@ def test_documented_call_api_pattern(server_url: str) -> None:
     SERVER_URL = server_url
     REST_KEY = "k"
 
-    # oTree's documented helper (https://otree.readthedocs.io, "REST"), with httpx for requests
+    # oTree's documented helper (https://otree.readthedocs.io, "REST"), as written there
     def call_api(method: Any, endpoint: str, **params: Any) -> Any:
         resp = method(SERVER_URL + f"/api/{endpoint}/", json=params, headers={"otree-rest-key": REST_KEY})
-        if not resp.is_success:
+        if not resp.ok:
             msg = f'Request to "/api/{endpoint}" failed with status code {resp.status_code}: {resp.text}'
             raise Exception(msg)
         return resp.json()
@@ -102,7 +98,7 @@ def test_documented_call_api_pattern(server_url: str) -> None:
     call_api(POST, f"session_vars/{code}", vars=dict(started=True))  # the 6.x form
 
     # the participant arrives through the room and gets the vars posted before arrival
-    resp = httpx.get(f"{SERVER_URL}/room/lab", params={"participant_label": "P1"})
+    resp = httpx.get(f"{SERVER_URL}/room/lab", params={"participant_label": "P1", "welcome_page_ok": "1"})
     assert resp.status_code == 302
     resp = httpx.get(SERVER_URL + resp.headers["location"])
     assert resp.status_code == 302 and resp.headers["location"].startswith("/exp?participant_id=")
@@ -117,7 +113,49 @@ def test_documented_call_api_pattern(server_url: str) -> None:
     assert [s["code"] for s in call_api(GET, "sessions")] == [code]
 
     # a wrong key is refused with oTree's text
-    resp = httpx.post(SERVER_URL + "/api/sessions/", json={}, headers={"otree-rest-key": "nope"})
+    resp = httpx.post(SERVER_URL + "/api/sessions", json={}, headers={"otree-rest-key": "nope"})
     assert (resp.status_code, resp.text) == (403, "HTTP Request Header otree-rest-key is incorrect")
     with pytest.raises(Exception, match=r'Request to "/api/sessions" failed with status code 400: Session Config'):
         call_api(POST, "sessions", session_config_name="transmission", num_participants=3)
+
+
+def status_line(url: str, request: bytes) -> bytes:
+    """The first line of the server's answer to ``request``, read off a raw socket."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while b"\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    return data.split(b"\r\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "line"),
+    [
+        (b"GET /api/sessions HTTP/1.1\r\nHost: x\r\notree-rest-key: k\r\n\r\n", b"HTTP/1.1 200 OK"),
+        (b"GET /api/sessions/ HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 307 Temporary Redirect"),
+        (b"POST /api/sessions HTTP/1.1\r\nHost: x\r\notree-rest-key: k\r\nContent-Length: 2\r\n\r\n{}",
+         b"HTTP/1.1 400 Bad Request"),
+        (b"GET /api/sessions HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 403 Forbidden"),
+        (b"GET /api/nothing HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 404 Not Found"),
+        (b"DELETE /api/otree_version HTTP/1.1\r\nHost: x\r\notree-rest-key: k\r\n\r\n", b"HTTP/1.1 405 Method Not Allowed"),
+        (b"GET /room/lab?participant_label=P9 HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 200 OK"),
+        (b"GET /network/999 HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 403 Forbidden"),  # Dallinger's API too (no such network)
+        (b"GET /nope HTTP/1.1\r\nHost x\r\n\r\n", b"HTTP/1.1 400 Bad Request"),  # refused by h11 itself
+    ],
+)
+def test_status_lines_carry_reason_phrases(server_url: str, request_bytes: bytes, line: bytes) -> None:
+    """hypercorn alone sends ``HTTP/1.1 400 `` (no phrase); oTree's uvicorn and Dallinger's gunicorn do not."""
+    assert status_line(server_url, request_bytes) == line
+
+
+def test_raise_for_status_names_the_reason(server_url: str) -> None:
+    import requests
+
+    resp = requests.post(server_url + "/api/sessions", json={}, headers={"otree-rest-key": "k"})
+    with pytest.raises(requests.HTTPError, match=r"^400 Client Error: Bad Request for url: "):
+        resp.raise_for_status()

@@ -69,7 +69,7 @@ def _config(**fields: Any) -> list[dict[str, Any]]:
         ({"SESSION_CONFIGS": _config(players_per_group=0)}, "SESSION_CONFIGS[0] ('c'): players_per_group must be an integer >= 1 or None, got 0"),
         ({"SESSION_CONFIGS": _config(players_per_group=True)}, "players_per_group must be an integer >= 1 or None, got True"),
         ({"SESSION_CONFIGS": _config(num_demo_participants="3")}, "num_demo_participants must be an integer >= 1, got '3'"),
-        ({"SESSION_CONFIGS": _config(num_demo_participants=4, players_per_group=3)}, "num_demo_participants (4) is not a multiple of players_per_group (3)"),
+        ({"SESSION_CONFIGS": _config(num_demo_participants=4, players_per_group=3)}, "num_demo_participants (4) is not a multiple of the group size (3)"),
         ({"SESSION_CONFIGS": _config(app_sequence="survey")}, "app_sequence must be a list of app names (strings), got 'survey'"),
         ({"SESSION_CONFIGS": _config(real_world_currency_per_point="1")}, "real_world_currency_per_point must be a number, got '1'"),
         ({"SESSION_CONFIGS": _config(mock_exogenous_data="yes")}, "mock_exogenous_data must be True or False, got 'yes'"),

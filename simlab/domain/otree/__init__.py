@@ -9,6 +9,7 @@ run_mock=True`` for bot sessions, as oTree runs ``mock_exogenous_data`` for them
 from __future__ import annotations
 
 from .rooms import (
+    LabelMissing,
     LabelNotFound,
     RoomHasNoSession,
     SessionFull,
@@ -16,6 +17,7 @@ from .rooms import (
     initialize_participant,
     join_room,
     join_session,
+    label_too_long,
     set_room_participant_vars,
     set_room_session_vars,
 )
@@ -31,12 +33,16 @@ from .sessions import (
     set_participant_vars,
     set_session_vars,
 )
-from .study import NON_EDITABLE_FIELDS, Room, StudySettings, group_size
+from .apps import App, PageAt
+from .study import NON_EDITABLE_FIELDS, Room, StudySettings
 
 __all__ = [
     "MAX_PARTICIPANTS",
     "NON_EDITABLE_FIELDS",
+    "App",
+    "LabelMissing",
     "LabelNotFound",
+    "PageAt",
     "Room",
     "RoomHasNoSession",
     "Session",
@@ -46,10 +52,10 @@ __all__ = [
     "current_session",
     "get_participant",
     "get_session",
-    "group_size",
     "initialize_participant",
     "join_room",
     "join_session",
+    "label_too_long",
     "session_detail",
     "session_summary",
     "sessions",

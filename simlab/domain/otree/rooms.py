@@ -105,51 +105,121 @@ def set_room_participant_vars(
     row.pending_vars = {**row.pending_vars, label: dict(vars)}
 
 
-def join_room(store: Any, study: StudySettings, room_name: str, label: str | None) -> Any:
+#: oTree's participant.label column is 100 characters.
+MAX_LABEL_LENGTH = 100
+
+
+class LabelMissing(NotFound):
+    """A room with a label file was opened without a participant_label."""
+
+    def __init__(self, room: str) -> None:
+        super().__init__("Participant label", None)
+        self.args = (f"room {room} needs a participant_label",)
+
+
+def label_too_long(label: str | None) -> bool:
+    return bool(label) and len(label) > MAX_LABEL_LENGTH  # type: ignore[arg-type]
+
+
+def set_label(participant: Any, label: str | None) -> None:
+    """oTree's ``Participant.set_label``: an empty label changes nothing, a long one is not recorded.
+
+    oTree raises a 404 for the long one after the participant was marked visited,
+    and commits that (*observed*); the web layer answers the 404 after its
+    transaction (``label_too_long``), so the same state results.
+    """
+    if label and not label_too_long(label):
+        participant.label = label
+
+
+def by_label(store: Any, session: Any, label: str | None) -> Any:
+    """oTree's ``get_participant_by_label``: the one holding ``label``, else the first not visited."""
+    if label:
+        held = session_with_label(store, session, label)
+        if held is not None:
+            return held
+    return _first_unvisited(store, session)
+
+
+def by_cookie(store: Any, session: Any, cookie_code: str | None) -> Any:
+    """oTree's ``get_participant_by_cookies``: the participant the browser was given, else the first
+    not visited (the caller then gives the browser its code)."""
+    if cookie_code:
+        return store.participant_by_code(cookie_code)
+    return _first_unvisited(store, session)
+
+
+def arrive(participant: Any, label: str | None) -> Any:
+    """oTree's ``mark_visited_and_record_label``."""
+    participant.visited = True
+    set_label(participant, label)
+    return participant
+
+
+def join_room(store: Any, study: StudySettings, room_name: str, label: str | None, cookie_code: str | None = None) -> Any:
     """Assign a participant of the room's current session; None when it has no session.
 
-    The participant already holding ``label`` comes back; otherwise the next one
-    nobody has taken gets the label and the vars posted for it before arrival.
+    As oTree's ``AssignVisitorToRoom`` once the welcome page is passed: the
+    participant holding ``label`` comes back, else the first not visited gets the
+    label and the vars posted for it before arrival; without a label, the
+    browser's cookie (``cookie_code``) decides.  Raises SessionFull when nobody is left.
     """
     room = room_definition(study, room_name)
-    if room.labels is not None and (label is None or not room.accepts(label)):
-        raise LabelNotFound(room_name, label)
+    if room.labels is not None:
+        if not label:
+            raise LabelMissing(room_name)
+        if not room.accepts(label):
+            raise LabelNotFound(room_name, label)
     session = current_session(store, room_name)
     if session is None:
         return None
-    participant = session_with_label(store, session, label) if label is not None else None
+    participant = by_label(store, session, label) if label else by_cookie(store, session, cookie_code)
     if participant is None:
-        participant = _next_free(store, session, unlabelled=True)
-        if label is not None:
-            participant.label = label
+        raise SessionFull(f"session {session.code} is full: all {session.num_participants} participants have started")
+    arrive(participant, label)
+    if label and not label_too_long(label):
         row = store.room(room_name)
-        pending = row.pending_vars if label is not None else {}
+        pending = row.pending_vars if row is not None else {}
         if label in pending:
             merge_vars(participant, pending[label])
             row.pending_vars = {k: v for k, v in pending.items() if k != label}
-    participant.visited = True
     return participant
 
 
-def join_session(store: Any, join_code: str) -> Any:
-    """The session-wide link: hand out the next participant nobody has visited."""
+def session_by_join_code(store: Any, join_code: str) -> Any:
     session = store.session_by_join_code(join_code)
     if session is None:
         raise NotFound("Session", join_code)
-    participant = _next_free(store, session, unlabelled=False)
-    participant.visited = True
-    return participant
+    return session
 
 
-def initialize_participant(store: Any, code: str) -> Any:
-    """A participant's own start link: mark them visited (as oTree's InitializeParticipant)."""
+def join_session(store: Any, join_code: str, label: str | None = None, cookie_code: str | None = None) -> Any:
+    """The session-wide link, as oTree's ``SessionWideLink``: by label if one is given; else
+    the browser's cookie for a real session, the first not visited for a demo session."""
+    session = session_by_join_code(store, join_code)
+    if label:
+        participant = by_label(store, session, label)
+    elif not session.is_demo:
+        participant = by_cookie(store, session, cookie_code)
+    else:
+        participant = _first_unvisited(store, session)
+    if participant is None:
+        raise SessionFull(f"session {session.code} is full: all {session.num_participants} participants have started")
+    return arrive(participant, label)
+
+
+def initialize_participant(store: Any, code: str, label: str | None = None) -> Any:
+    """A participant's own start link (oTree's ``InitializeParticipant``): visited, and
+    ``label`` recorded unless the participant already has one."""
     participant = get_participant(store, code)
     participant.visited = True
+    if not participant.label:
+        set_label(participant, label)
     return participant
 
 
-def _next_free(store: Any, session: Any, *, unlabelled: bool) -> Any:
+def _first_unvisited(store: Any, session: Any) -> Any:
     for participant in store.participants_of_session(session.code):
-        if not participant.visited and not (unlabelled and participant.label is not None):
+        if not participant.visited:
             return participant
-    raise SessionFull(f"session {session.code} is full: all {session.num_participants} participants have started")
+    return None

@@ -17,7 +17,7 @@ from typing import Any
 
 from ...errors import HookError, InvalidRequest, NotFound
 from ...store import SessionRow
-from .study import NON_EDITABLE_FIELDS, StudySettings, group_size, is_count
+from .study import GROUP_SIZE_KEY, NON_EDITABLE_FIELDS, StudySettings, is_count, real_world_currency
 
 CODE_ALPHABET = string.ascii_lowercase + string.digits
 CODE_LENGTH = 8
@@ -93,21 +93,36 @@ def create_session(
     if locked:
         # oTree prints the Python set of the offending keys.
         raise InvalidRequest(f"The following session config fields are not editable: {{{', '.join(map(repr, locked))}}}")
+    size = None
+    if not study.is_project and GROUP_SIZE_KEY in modified:
+        # a study file's own group-size setting: it sizes the groups and is not kept in the config
+        size = modified.pop(GROUP_SIZE_KEY)
+        if size is not None and not is_count(size):
+            raise InvalidRequest(
+                f"Field modified_session_config_fields.players_per_group must be an integer >= 1 or null, got {size!r}"
+            )
     config.update(modified)
-    size = config.get("players_per_group")
-    if size is not None and not is_count(size):
+    try:
+        # oTree's SessionConfig.clean() makes the fee a RealWorldCurrency again (12 -> 12.0)
+        config["participation_fee"] = real_world_currency(config["participation_fee"], study.currency_places)
+    except ValueError:
         raise InvalidRequest(
-            f"Field modified_session_config_fields.players_per_group must be an integer >= 1 or null, got {size!r}"
+            f"Field modified_session_config_fields.participation_fee must be a number, got {config['participation_fee']!r}"
+        ) from None
+    rate = config.get("real_world_currency_per_point")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+        raise InvalidRequest(
+            f"Field modified_session_config_fields.real_world_currency_per_point must be a number, got {rate!r}"
         )
-    n = max(group_size(config), 2) if num_participants is None else num_participants
+    groups = study.group_size(config, size)
+    n = max(groups, 2) if num_participants is None else num_participants
     if not is_count(n):
         raise InvalidRequest(f"Field num_participants must be an integer >= 1 or null, got {n!r}")
     if n > MAX_PARTICIPANTS:
         raise InvalidRequest(f"Field num_participants must be at most {MAX_PARTICIPANTS}, got {n}")
-    if n % group_size(config):
+    if n % groups:
         raise InvalidRequest(
-            f"Session Config {session_config_name}: Number of participants ({n}) "
-            f"is not a multiple of group size ({group_size(config)})"
+            f"Session Config {session_config_name}: Number of participants ({n}) is not a multiple of group size ({groups})"
         )
     if room_name is not None and study.room(room_name) is None:
         raise NotFound("Room", room_name)
@@ -192,8 +207,17 @@ def session_summary(session: Any) -> dict[str, Any]:
     }
 
 
+#: One encoder for the checks below (``json.dumps`` with arguments builds one per call).
+_STRICT = json.JSONEncoder(allow_nan=False)
+
+
 def json_safe(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """The items of ``mapping`` that JSON can carry (oTree may hold other objects in configs)."""
+    try:
+        _STRICT.encode(mapping)  # the usual case, checked at once
+        return dict(mapping)
+    except (TypeError, ValueError):
+        pass
     out: dict[str, Any] = {}
     for key, value in mapping.items():
         try:
@@ -210,17 +234,20 @@ def _picked(vars: Mapping[str, Any], names: Iterable[str], owner: str) -> dict[s
     for name in names:
         if name in vars:
             try:
-                json.dumps(vars[name], allow_nan=False)
+                _STRICT.encode(vars[name])
             except (TypeError, ValueError):
                 raise InvalidRequest(f"{owner}.vars['{name}'] is not JSON serializable") from None
             out[name] = vars[name]
     return out
 
 
-def real_world_payoff(payoff: Any, config: Mapping[str, Any]) -> float:
-    """payoff x real_world_currency_per_point, rounded to 2 places as oTree's currency is."""
-    value = float(payoff or 0) * float(config.get("real_world_currency_per_point", 1))
-    return round(value, 2) if math.isfinite(value) else 0.0
+def real_world_payoff(payoff: Any, config: Mapping[str, Any], places: int = 2) -> float | int:
+    """oTree's ``payoff.to_real_world_currency(session)``: points x real_world_currency_per_point,
+    a RealWorldCurrency (rounded half-up to the currency's places)."""
+    if not payoff:  # nobody has earned anything yet: the usual case
+        return 0 if places == 0 else 0.0
+    value = float(payoff) * float(config.get("real_world_currency_per_point", 1))
+    return real_world_currency(value if math.isfinite(value) else 0.0, places)
 
 
 def session_detail(
@@ -236,6 +263,9 @@ def session_detail(
     session = get_session(store, code)
     labels = set(participant_labels) if participant_labels is not None else None
     wanted = list(participant_vars)
+    # oTree adds "finished" for oTree HR when PARTICIPANT_FIELDS lists it
+    finished = "finished" in study.participant_fields
+    places = study.currency_places
     participants = []
     for p in store.participants_of_session(code):
         if labels is not None and p.label not in labels:
@@ -244,9 +274,11 @@ def session_detail(
             "id_in_session": p.id_in_session,
             "code": p.code,
             "label": p.label,
-            "payoff_in_real_world_currency": real_world_payoff(p.payoff, session.config),
+            "payoff_in_real_world_currency": real_world_payoff(p.payoff, session.config, places),
             "status": otree_status(p),
         }
+        if finished:
+            item["finished"] = (p.vars or {}).get("finished", False)
         item.update(_picked(p.vars or {}, wanted, "participant"))
         participants.append(item)
     detail = session_summary(session)

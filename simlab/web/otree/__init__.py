@@ -8,6 +8,7 @@ from quart import Blueprint
 
 from ...domain.otree import StudySettings
 from . import api, pages
+from .api import redirect_view
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -21,4 +22,16 @@ def otree_blueprint(rt: Runtime, study: StudySettings) -> Blueprint:
     bp = Blueprint("otree", "simlab.web.otree")
     api.register(bp, rt, study)
     pages.register(bp, rt, study)
+    for rule in PAGE_RULES:
+        bp.add_url_rule(rule + "/", "slash" + rule.replace("/", "_").replace("<", "").replace(">", ""), redirect_view)
     return bp
+
+
+#: oTree's participant links, whose trailing-slash forms 307 to them as the API's do.
+PAGE_RULES = (
+    "/room/<room_name>",
+    "/join/<join_code>",
+    "/InitializeParticipant/<code>",
+    "/demo/<config_name>",
+    "/SessionStartLinks/<code>",
+)

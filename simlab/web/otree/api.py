@@ -1,8 +1,9 @@
 """oTree's REST API: ``/api/...`` (the 3.0 endpoints and those of oTree 6.0).
 
-Each route is served with and without a trailing slash: oTree's documented
-``call_api`` helper posts to ``/api/sessions/`` and oTree 307-redirects those
-forms (*observed*); serving both directly saves clients the redirect.  Order of
+Each route's trailing-slash form is a 307 redirect to the route, as in oTree
+(*observed*: Starlette's ``redirect_slashes``); oTree's documented ``call_api``
+helper posts to ``/api/sessions/`` and ``requests`` follows the 307 with the
+same method and body.  Order of
 checks for every call: method (405), REST key (403, before the body is read),
 body (400), then one domain call in a store transaction, so a rejected call
 changes nothing.
@@ -34,6 +35,7 @@ from .wire import (
     not_found_text,
     nullable,
     parse_body,
+    slash_redirect,
     string,
     string_list,
     text,
@@ -108,8 +110,8 @@ class Api:
         for rule, handlers in self.rules.items():
             view = self._view(handlers)
             endpoint = "api" + rule.replace("/", "_").replace("<", "").replace(">", "")
-            for form in (rule, rule + "/"):
-                bp.add_url_rule(form, endpoint, view, methods=METHODS, provide_automatic_options=False)
+            bp.add_url_rule(rule, endpoint, view, methods=METHODS, provide_automatic_options=False)
+            bp.add_url_rule(rule + "/", endpoint + "_slash", redirect_view, methods=METHODS, provide_automatic_options=False)
 
     def _view(self, handlers: dict[str, tuple[tuple[Field, ...] | None, Handler]]) -> Callable[..., Any]:
         rt = self.rt
@@ -151,6 +153,15 @@ class Api:
         # The OpenAPI document lists each method with its own body model (see web/openapi.py).
         view.otree_operations = handlers  # type: ignore[attr-defined]
         return view
+
+
+@hide
+async def redirect_view(**path: str) -> Response:
+    return slash_redirect()
+
+
+#: Not in ``/openapi.json`` (``hide``): each is its route's 307, not an operation of its own.
+redirect_view.slash_redirect = True  # type: ignore[attr-defined]
 
 
 def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
@@ -223,10 +234,10 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
     def otree_version(args: dict[str, Any]) -> Any:
         return {"version": OTREE_COMPATIBLE_VERSION}
 
-    # Undocumented in oTree (*observed*): each app's doc; simlab has no apps, so "".
+    # Undocumented in oTree (*observed*): each app's doc ("" for a study file's apps, which simlab has not).
     @api.route("/api/apps", "GET")
     def apps(args: dict[str, Any]) -> Any:
-        return dict.fromkeys(study.app_names(), "")
+        return {name: study.apps[name].doc if name in study.apps else "" for name in study.app_names()}
 
     api.install(bp)
 

@@ -1,10 +1,14 @@
 """oTree's participant-facing links: rooms, session-wide links, start links, demo sessions.
 
 These are never behind the REST key (oTree's auth guards the REST API and the
-admin pages, not the links participants click).  Every way in ends at
-``/InitializeParticipant/<code>``, which sends the participant into the
-experiment's page the way Dallinger's flow does (``/exp?participant_id=...``),
-so the person is one participant row for both APIs.
+admin pages, not the links participants click).  Every way in follows oTree
+6.0.15's redirects (*observed*): room and session-wide links 302 to
+``/InitializeParticipant/<code>``, which records the label and 307s to the page
+oTree would show.  In an oTree project that is oTree's own URL,
+``/p/<code>/<app>/<Page>/<index>`` (a simlab page naming app and page: oTree's
+pages are not run); with a simlab study file, which has no apps, it is the
+experiment's page of the Dallinger flow (``/exp?participant_id=...``), so the
+person is one participant row for both APIs.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from quart import Blueprint, Response, redirect, request
+from quart import Blueprint, Response, request
 
 from ...domain import otree
 from ...domain.otree import StudySettings
+from ...domain.otree.apps import page_at
 from ...errors import InvalidRequest, InvalidState, NotFound, SimlabError
 from ..admin import authorized, challenge
 from .wire import not_found_text, text
@@ -43,7 +48,7 @@ def page(title: str, body: str, *, refresh: int | None = None) -> Response:
 
 
 def experiment_url(participant: Any) -> str:
-    """Where a participant goes once started: the Dallinger flow's experiment page."""
+    """Where a study file's participant goes once started: the Dallinger flow's experiment page."""
     query = urlencode(
         {
             "participant_id": participant.id,
@@ -61,6 +66,15 @@ def start_url(participant: Any) -> str:
     return f"/InitializeParticipant/{participant.code}"
 
 
+def cookie_name(session_code: str) -> str:
+    """oTree keeps the participant a browser was given per session (``session_<code>_participant``)."""
+    return f"session_{session_code}_participant"
+
+
+#: oTree's answer when everyone has been handed out (otree/views/participant.py).
+SESSION_FULL = "Session is full."
+
+
 def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
     exp = rt.exp
     store = rt.store
@@ -70,62 +84,133 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
         with store.transaction():
             return work()
 
+    def page_of(participant: Any) -> Any:
+        """The page oTree would show a started participant (page 1: simlab runs no pages)."""
+        session = store.session_by_code(participant.session_code)
+        apps = study.apps_of(session.config) if session is not None else None
+        return None if apps is None else (page_at(apps, 1), apps)
+
+    def url_i_should_be_on(participant: Any) -> str:
+        """oTree's ``participant._url_i_should_be_on()``."""
+        if not participant.visited:
+            return start_url(participant)
+        found = page_of(participant)
+        if found is None:
+            return experiment_url(participant)
+        page, _ = found
+        return page.url(participant.code) if page is not None else f"/OutOfRangeNotification/{participant.code}"
+
+    def to_start(participant: Any, session_code: str | None = None, cookie: str | None = None) -> Response:
+        response = redirect(start_url(participant), 302)
+        if session_code is not None and cookie is None:
+            response.set_cookie(cookie_name(session_code), participant.code, httponly=True, samesite="Lax")
+        return response
+
     @bp.route("/room/<room_name>", methods=["GET"])
-    @bp.route("/room/<room_name>/", methods=["GET"])
     async def room(room_name: str) -> Any:
-        # oTree shows a welcome page and assigns on "&welcome_page_ok=1"; simlab assigns
-        # on the first GET and ignores welcome_page_ok (the spec allows it).
         definition = study.room(room_name)
         if definition is None:
             return text("Invalid room specified in url", 404)
         label = request.args.get("participant_label") or None
-        if label is None and definition.labels is not None:
-            return page(
-                definition.display_name,
-                f"<h1>{escape(definition.display_name)}</h1>\n"
-                '<form method="get">\n<label>Please enter your participant label: '
-                '<input name="participant_label" required></label>\n<button type="submit">Next</button>\n</form>',
+        if not request.args.get("welcome_page_ok"):
+            # oTree's welcome page; its Start reloads this URL with welcome_page_ok=1
+            field = (
+                '<label>Participant label: <input name="participant_label" value="'
+                f'{escape(label or "")}"></label><br>\n'
+                if definition.labels is not None
+                else "<p>Click the button to start.</p>\n"
             )
+            return page(
+                "Welcome",
+                f"<h2>Welcome</h2>\n<form>\n{field}"
+                '<input type="hidden" name="welcome_page_ok" value="1">\n<button type="submit">Start</button>\n</form>',
+            )
+        session = otree.current_session(store, room_name)
+        cookie = request.cookies.get(cookie_name(session.code)) if session is not None else None
         try:
-            participant = run(lambda: otree.join_room(store, study, room_name, label))
+            participant = run(lambda: otree.join_room(store, study, room_name, label, cookie))
+        except otree.LabelMissing:
+            return form_errors({"participant_label": "Please enter a participant label"})
         except otree.LabelNotFound:
-            # oTree 6.0.15's answer (observed): its form errors as a dict in an HTML <pre>
-            error = {"participant_label": "This participant label was not found"}
-            return Response(f"<pre>{error}</pre>", status=404, content_type="text/html; charset=utf-8")
+            return form_errors({"participant_label": "This participant label was not found"})
         except otree.SessionFull:
-            return text("Session is full: every participant of this session has already started.", 404)
+            return text(SESSION_FULL, 404)
+        if otree.label_too_long(label):
+            return label_refused(label)
         if participant is None:
             return page(
-                definition.display_name,
+                "Please wait",
                 f"<h1>{escape(definition.display_name)}</h1>\n"
-                "<p>Please wait: the session will begin soon. This page reloads by itself.</p>",
+                "<p>Please wait. Waiting for your session to begin. This page reloads by itself.</p>",
                 refresh=WAIT_RELOAD_SECONDS,
             )
-        return redirect(start_url(participant), 302)
+        return to_start(participant, None if label else session.code, cookie)
 
     @bp.route("/join/<join_code>", methods=["GET"])
-    @bp.route("/join/<join_code>/", methods=["GET"])
     async def join(join_code: str) -> Any:
+        label = request.args.get("participant_label") or None
+        session = store.session_by_join_code(join_code)
+        use_cookie = session is not None and not label and not session.is_demo
+        cookie = request.cookies.get(cookie_name(session.code)) if use_cookie else None
         try:
-            participant = run(lambda: otree.join_session(store, join_code))
+            participant = run(lambda: otree.join_session(store, join_code, label, cookie))
         except NotFound:
             # oTree's db.get_or_404 text (observed)
             return text(f"Not found (maybe the session was deleted): Session, {{'_anonymous_code': {join_code!r}}}", 404)
         except otree.SessionFull:
-            return text("Session is full: every participant of this session has already started.", 404)
-        return redirect(start_url(participant), 302)
+            return text(SESSION_FULL, 404)
+        if otree.label_too_long(label):
+            return label_refused(label)
+        return to_start(participant, session.code if use_cookie else None, cookie)
 
     @bp.route("/InitializeParticipant/<code>", methods=["GET"])
-    @bp.route("/InitializeParticipant/<code>/", methods=["GET"])
     async def initialize_participant(code: str) -> Any:
+        label = request.args.get("participant_label") or None
         try:
-            participant = run(lambda: otree.initialize_participant(store, code))
+            participant = run(lambda: otree.initialize_participant(store, code, label))
         except NotFound as exc:
             return text(not_found_text(exc), 404)
-        return redirect(experiment_url(participant), 302)
+        if otree.label_too_long(label):
+            return label_refused(label)
+        if page_of(participant) is None:
+            return redirect(experiment_url(participant), 302)
+        # Starlette's RedirectResponse default, as oTree answers it (observed)
+        return redirect(url_i_should_be_on(participant), 307)
+
+    # <page_index> is read as oTree's {page_index}: digits (a plain segment: the OpenAPI path stays readable)
+    @bp.route("/p/<code>/<name_in_url>/<page_name>/<page_index>", methods=["GET", "POST"])
+    async def participant_page(code: str, name_in_url: str, page_name: str, page_index: str) -> Any:
+        if not (page_index.isascii() and page_index.isdigit()):
+            return text("Not Found", 404)
+        participant = store.participant_by_code(code)
+        if participant is None:
+            return text(
+                "This user does not exist in the database. Maybe the database was reset.: "
+                f"Participant, {{'code': {code!r}}}",
+                404,
+            )
+        should = url_i_should_be_on(participant)
+        if request.path != should:
+            return redirect(should, 302)
+        found = page_of(participant)
+        assert found is not None  # url_i_should_be_on gave a /p/ URL
+        at, _ = found
+        return page(
+            at.page,
+            f"<h1>{escape(at.page)}</h1>\n"
+            f'<p>oTree would show page <b data-page="{escape(at.page)}">{escape(at.page)}</b> of app '
+            f'<b data-app="{escape(at.app.name)}">{escape(at.app.name)}</b>, round {at.round_number} '
+            f"(page {at.index}), to participant <code>{escape(code)}</code>.</p>\n"
+            "<p>simlab serves this oTree project's REST API, rooms and links; it does not run oTree's pages.</p>",
+        )
+
+    @bp.route("/OutOfRangeNotification/<code>", methods=["GET"])
+    async def out_of_range(code: str) -> Any:
+        if store.participant_by_code(code) is None:
+            return text(not_found_text(NotFound("Participant", code)), 404)
+        return page("End", "<p>No more pages left.</p>")
 
     @bp.route("/demo/<config_name>", methods=["GET"])
-    @bp.route("/demo/<config_name>/", methods=["GET"])
     async def demo(config_name: str) -> Any:
         # As in oTree: the demo page is open unless the auth level is STUDY, then admin only.
         if rt.settings.otree_auth_level == "STUDY" and not authorized(rt.settings.admin_password):
@@ -147,7 +232,6 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
         return redirect(f"/join/{session.join_code}", 302)
 
     @bp.route("/SessionStartLinks/<code>", methods=["GET"])
-    @bp.route("/SessionStartLinks/<code>/", methods=["GET"])
     async def session_start_links(code: str) -> Any:
         # Participant codes are admin data: behind the admin password at DEMO and STUDY, as in oTree.
         if rt.settings.otree_auth_level and not authorized(rt.settings.admin_password):
@@ -172,3 +256,21 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
             f'<p>Session-wide link: <a href="{escape(wide)}">{escape(wide)}</a></p>\n{room_line}'
             f"<h2>Single-use links, one per participant</h2>\n<ol>\n{items}\n</ol>",
         )
+
+
+def label_refused(label: str | None) -> Response:
+    """oTree's 404 for a label over 100 characters; the participant stays started, as in oTree (observed)."""
+    return text(f"participant_label is too long or malformed: {label}", 404)
+
+
+def redirect(location: str, status: int) -> Response:
+    """A redirect as oTree's Starlette sends it: no body, no content type."""
+    response = Response(b"", status=status)
+    response.headers["location"] = location
+    del response.headers["content-type"]
+    return response
+
+
+def form_errors(errors: dict[str, str]) -> Response:
+    """oTree 6.0.15's answer to a refused room visitor (observed): the error dict in an HTML ``<pre>``."""
+    return Response(f"<pre>{errors}</pre>", status=404, content_type=HTML)

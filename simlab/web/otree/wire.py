@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quart import Response
+from quart import Response, request
 
 from ...config import Settings
 from .. import jsontext
@@ -29,9 +29,28 @@ def text(message: str, status: int) -> Response:
     return Response(message, status=status, content_type=TEXT)
 
 
+def slash_redirect() -> Response:
+    """Starlette's ``redirect_slashes``, as oTree answers ``/api/sessions/`` (*observed*): a 307
+    to the absolute URL without the trailing slash, query kept, before any other check."""
+    url = request.host_url.rstrip("/") + request.path.rstrip("/")
+    query = request.query_string.decode("latin-1")
+    response = Response(b"", status=307)
+    response.headers["location"] = f"{url}?{query}" if query else url
+    del response.headers["content-type"]
+    return response
+
+
+#: ``json.dumps(..., allow_nan=False)``'s encoder, made once (dumps builds one per call when given arguments).
+_ENCODER = json.JSONEncoder(allow_nan=False)
+
+
+def json_bytes(payload: Any) -> bytes:
+    """oTree's JSON answer's body; ``<``, ``>``, ``&`` escaped as in every simlab JSON answer (``jsontext``)."""
+    return jsontext.html_safe(_ENCODER.encode(payload)).encode("utf-8")
+
+
 def json_response(payload: Any) -> Response:
-    """oTree's JSON answer; ``<``, ``>``, ``&`` escaped as in every simlab JSON answer (``jsontext``)."""
-    return Response(jsontext.dumps(payload, allow_nan=False), status=200, content_type=JSON)
+    return Response(json_bytes(payload), status=200, content_type=JSON)
 
 
 class ApiError(WebError):
