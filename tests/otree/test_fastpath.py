@@ -112,3 +112,30 @@ async def test_fast_path_answers_the_plain_successes(tmp_path: Path) -> None:
     expected = [path for path, status in hot if status == 200]
     assert len(served) == len(expected) >= 9
     assert [p.split("/")[2] for p in served] == [p.split("/")[2] for p in expected]  # the route of each, in order
+
+
+async def test_a_read_that_could_show_a_write_not_yet_durable_waits_and_is_refused_when_it_failed(tmp_path: Path) -> None:
+    """get_session on the fast path follows the app's durability rule: what it shows must be durable."""
+    from simlab.persistence.journal import JournalFailed
+
+    class FailedJournal:
+        def request_needs_wait(self) -> int:
+            return 0  # the read wrote nothing itself ...
+
+        def visible_seq(self) -> int:
+            return 1  # ... but could show a write that is still in flight
+
+        async def wait_durable(self, *seqs: int) -> None:
+            raise JournalFailed("disk full")
+
+    study = StudySettings.from_namespace(study_namespace(tmp_path), tmp_path)
+    settings = Settings(seed=3, otree_auth_level="STUDY", otree_rest_key=KEY)
+    app = create_app(ChainExperiment, settings=settings, study=study, store=GraphStore(clock=fixed_clock()))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+        created = await client.post("/api/sessions", json={"session_config_name": "solo", "num_participants": 1}, headers=AUTH)
+        assert app.otree_fast_path is not None
+        app.otree_fast_path.journal = FailedJournal()
+        response = await client.post(f"/api/get_session/{created.json()['code']}", json={}, headers=AUTH)
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert "disk full" in response.json()["message"]

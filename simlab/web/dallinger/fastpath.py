@@ -28,9 +28,8 @@ from .cors import CORS_HEADERS
 from .params import MAX_DIGITS
 from .wire import dumps
 from ..health import BODY as HEALTH_BODY
-from ...asgi import ASGIApp, Message, Receive, Scope, Send
-from ...errors import WebError
-from ..refusals import durability_message, refusal_body, refusal_headers
+from ...asgi import ASGIApp, Receive, Scope, Send
+from ..fastpath_io import Atomic, Defer, read_body, respond, respond_durably
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -53,10 +52,6 @@ RULES = {
 }
 
 
-class Defer(WebError):
-    """Not the plain success case: let Quart answer."""
-
-
 class FastPath:
     """Answers the plain success case of a few hot routes; defers everything else."""
 
@@ -72,11 +67,11 @@ class FastPath:
         """Serve ``scope`` if it is a plain success case, else call ``fallback(scope, receive, send)``."""
         method, path = scope["method"], scope["path"]
         if method == "GET" and path == "/health":
-            await _respond(send, 200, HEALTH_BODY, JSON_HEADERS)
+            await respond(send, 200, HEALTH_BODY, JSON_HEADERS)
             return
         body = b""
         if method == "POST":
-            body, receive = await _read_body(receive, self.rt.settings.max_body_bytes)
+            body, receive = await read_body(receive, self.rt.settings.max_body_bytes)
             if body is None:
                 await fallback(scope, receive, send)
                 return
@@ -85,15 +80,7 @@ class FastPath:
         except Defer:
             await fallback(scope, receive, send)
             return
-        if self.journal is not None:
-            own, seen = self.journal.request_needs_wait(), self.journal.visible_seq()
-            if own or seen:
-                try:
-                    await self.journal.wait_durable(own, seen)
-                except Exception as exc:  # not durable (and reverted): never acknowledge it (or redo it)
-                    await _respond(send, 503, refusal_body(durability_message(str(exc))), refusal_headers(503))
-                    return
-        await _respond(send, status, payload, headers)
+        await respond_durably(self.journal, send, status, payload, headers)
 
     def _dispatch(self, method: str, path: str, scope: Scope, body: bytes) -> tuple[int, bytes, list[Any]]:
         match = _NODE_ROUTE.fullmatch(path)
@@ -169,28 +156,7 @@ class FastPath:
         return row
 
     def _atomic(self) -> Any:
-        return _Atomic(self.store)
-
-
-class _Atomic:
-    """A store transaction whose failure defers to Quart (after the rollback)."""
-
-    __slots__ = ("_tx",)
-
-    def __init__(self, store: Any) -> None:
-        self._tx = store.transaction()
-
-    def __enter__(self) -> None:
-        self._tx.__enter__()
-
-    def __exit__(self, et: Any, e: Any, tb: Any) -> bool:
-        try:
-            self._tx.__exit__(et, e, tb)  # rolls back; raises only a refusal at commit (admission)
-        except Exception as refused:
-            raise Defer from refused
-        if et is not None and issubclass(et, Exception):
-            raise Defer from e
-        return False
+        return Atomic(self.store)
 
 
 def _success(key: str, value: Any) -> tuple[int, bytes, list[Any]]:
@@ -232,41 +198,3 @@ def _form(scope: Scope, body: bytes, allowed: set[str]) -> dict[str, str]:
     return fields
 
 
-async def _read_body(receive: Receive, limit: int) -> tuple[Any, Receive]:
-    """The whole body and a ``receive`` that replays it; (None, replay) past ``limit``."""
-    chunks: list[bytes] = []
-    size = 0
-    more = True
-    messages: list[Message] = []
-    while more:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        more = message.get("more_body", False)
-        if size > limit:
-            break
-    replay = iter(messages)
-
-    async def replayed() -> Message:
-        for message in replay:
-            return message
-        return await receive()
-
-    if size > limit or (messages and messages[-1]["type"] != "http.request"):
-        return None, replayed
-    return b"".join(chunks), replayed
-
-
-async def _respond(send: Send, status: int, body: bytes, headers: list[Any]) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": headers + [(b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body, "more_body": False})

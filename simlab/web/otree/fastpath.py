@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 from ...domain import otree
 from ...domain.otree import StudySettings
 from ...errors import SimlabError
-from ..dallinger.fastpath import Defer, Receive, Send, _Atomic, _read_body, _respond
+from ...asgi import Receive, Send
+from ..fastpath_io import Atomic, Defer, read_body, respond_durably
 from .api import GET_SESSION, ROOM_PARTICIPANT_VARS, ROOM_SESSION_VARS, VARS, session_urls
 from .wire import ApiError, check_rest_key, json_bytes, parse_body, validate
 
@@ -55,7 +56,7 @@ class OTreeFastPath:
         if scope["method"] != "POST":
             await fallback(scope, receive, send)
             return
-        body, receive = await _read_body(receive, self.settings.max_body_bytes)
+        body, receive = await read_body(receive, self.settings.max_body_bytes)
         if body is None:
             await fallback(scope, receive, send)
             return
@@ -64,26 +65,18 @@ class OTreeFastPath:
         except Defer:
             await fallback(scope, receive, send)
             return
-        if self.journal is not None:
-            seq = self.journal.request_needs_wait()
-            if seq:
-                try:
-                    await self.journal.wait_durable(seq)
-                except Exception as exc:  # the write is not durable: never acknowledge it (or redo it)
-                    await _respond(send, 503, f"durable storage failed: {exc}".encode(), [(b"content-type", b"text/plain; charset=utf-8")])
-                    return
-        await _respond(send, 200, payload, JSON_HEADERS)
+        await respond_durably(self.journal, send, 200, payload, JSON_HEADERS)
 
     def _dispatch(self, path: str, scope: dict[str, Any], body: bytes) -> bytes:
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
         if path == "/api/participant_vars":
             args = self._args(headers, body, ROOM_PARTICIPANT_VARS)
-            with _Atomic(self.store):
+            with Atomic(self.store):
                 otree.set_room_participant_vars(self.store, self.study, args["room_name"], args["participant_label"], args["vars"])
             return EMPTY
         if path == "/api/session_vars":
             args = self._args(headers, body, ROOM_SESSION_VARS)
-            with _Atomic(self.store):
+            with Atomic(self.store):
                 otree.set_room_session_vars(self.store, self.study, args["room_name"], args["vars"])
             return EMPTY
         match = _CODE_ROUTE.fullmatch(path)
@@ -93,7 +86,7 @@ class OTreeFastPath:
         if route == "get_session":
             return self._get_session(scope, headers, body, code)
         args = self._args(headers, body, VARS)
-        with _Atomic(self.store):
+        with Atomic(self.store):
             if route == "participant_vars":
                 otree.set_participant_vars(self.store, code, args["vars"])
             else:
@@ -105,7 +98,7 @@ class OTreeFastPath:
         host = headers.get("host")
         if not host:
             raise Defer
-        with _Atomic(self.store):
+        with Atomic(self.store):
             detail = otree.session_detail(
                 self.store,
                 self.study,
