@@ -1,0 +1,118 @@
+"""Experiments written the way each Dallinger release writes them, served unchanged, driven in Chromium.
+
+Each folder under ``tests/eras/`` is a small experiment in the layout and idiom of
+one release's documentation and templates (see each ``experiment.py``): its own
+ad, consent and instructions pages overriding blocks of Dallinger's base templates,
+the cookiecutter template's layout, greenlets beside the requests, a quorum game
+over the ``/chat`` websocket.  ``simlab serve FOLDER`` serves it as is; every
+request its pages make answers below 400, no page raises a script error, and the
+state the experiment defines is read back through the API.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import trio
+
+from .test_browser_flow import simlab_serve
+from .test_demo_browser import Recorder, approved_with_answers, run, sign_off, sign_up  # noqa: F401
+from .test_demo_browser import pytestmark as demo_marks
+
+ERAS = Path(__file__).resolve().parents[1] / "eras"
+pytestmark = [demo_marks[0]]
+
+
+@pytest.fixture(name="served")
+def _served(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """``simlab serve`` on the era folder itself, unedited."""
+    with simlab_serve(ERAS / request.param, tmp_path / "serve.log", log_level="INFO") as url:
+        yield url
+
+
+# -- 9.x: its own ad (live, sandbox_or_debug), consent (text, button), instructions; a Blueprint route ----
+
+def colours(context: Any, base: str, n: int) -> dict[str, Any]:
+    ad = context.new_page()
+    ad_url = f"{base}/ad?hitId=HC&assignmentId=A{n}&workerId=W{n}&mode=debug"
+    ad.goto(ad_url)
+    assert ad.inner_text("#debug-note").startswith("This is a debug run of the colour study")
+    assert ad.inner_text("#begin-button") == "Start the colour study"
+    with context.expect_page() as popup:
+        ad.click("#begin-button")
+    page = popup.value
+    page.wait_for_load_state()
+    # the consent popup opened at /consent with the ad's own query (not /null)
+    assert page.url == f"{base}/consent?hitId=HC&assignmentId=A{n}&workerId=W{n}&mode=debug"
+    assert "records the colour names" in page.inner_text("#colour-consent")
+    page.click("#consent")
+    page.wait_for_url("**/instructions/colours?*")
+    page.click("button:has-text('Next')")
+    page.wait_for_url("**/instructions/instruct-ready?*")
+    page.click("button.btn-success:not([disabled])")
+    page.wait_for_url("**/experiment?participant_id=*")
+    page.wait_for_selector("#submit-colour:not([disabled])")
+    seen = page.inner_text("#tally")
+    name = ("teal", "jade", "moss")[n - 1]
+    page.fill("#colour-name", name)
+    page.click("#submit-colour")
+    return {"participant": sign_off(ad, page), "seen": seen, "name": name}
+
+
+@pytest.mark.parametrize("served", ["v9_custom_pages"], indirect=True)
+async def test_v9_custom_pages_and_blueprint_route(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        results = await run(client, served, colours, 2)
+        assert [r["seen"] for r in results] == ["none", "teal"]  # the Blueprint's tally, as each saw it
+        for result in results:
+            await approved_with_answers(client, result["participant"])
+        tally = (await client.get("/colour-tally", params={"exclude": "teal"})).json()
+        assert tally == {"status": "success", "tally": {"jade": 1}}
+        # the chain: the second participant's node is the first one's successor
+        infos = [(await client.get(f"/node/{node}/infos")).json()["infos"] for node in (1, 2)]
+        assert [i[0]["contents"] for i in infos] == ["teal", "jade"]
+
+
+# -- 10.x: a game page of its own (exp.html), with greenlets and a clock beside the requests --------
+
+def enter(context: Any, base: str, n: int, page_name: str) -> tuple[Any, Any]:
+    """The ad, its begin button's popup, #consent, instruct-ready's enabled Begin, on to ``page_name``."""
+    ad = context.new_page()
+    ad.goto(f"{base}/ad?hitId=HE&assignmentId=A{n}&workerId=W{n}&mode=debug")
+    with context.expect_page() as popup:
+        ad.click("#begin-button")
+    page = popup.value
+    page.wait_for_load_state()
+    page.click("#consent")
+    page.wait_for_url(re.compile(r"/instructions"))
+    while "/instructions/instruct-ready" not in page.url:  # instructions pages before it (simlab's default has one)
+        current = page.url
+        page.click("button.btn-primary, button.btn-success:not([disabled])")
+        page.wait_for_url(lambda url: url != current)
+    page.click("button.btn-success:not([disabled])")
+    page.wait_for_url(f"**/{page_name}?participant_id=*")
+    return ad, page
+
+
+def reaction(context: Any, base: str, n: int) -> dict[str, Any]:
+    ad, page = enter(context, base, n, "exp")
+    page.wait_for_selector("#react:not([disabled])")
+    page.click("#react")
+    return {"participant": sign_off(ad, page)}
+
+
+@pytest.mark.parametrize("served", ["v10_gevent_monitor"], indirect=True)
+async def test_v10_game_with_greenlets_beside_the_pages(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        (result,) = await run(client, served, reaction, 1)
+        participant = await approved_with_answers(client, result["participant"])
+        assert participant["property1"] == "greeted"  # create_node's own greenlet
+        network = (await client.get("/network/1")).json()["network"]
+        assert int(network["property1"]) > 0 and int(network["property2"]) > 0  # the clock greenlet, the heartbeat
+        (info,) = (await client.get("/node/1/infos")).json()["infos"]
+        assert int(info["contents"]) >= 0  # the reaction time the page measured
