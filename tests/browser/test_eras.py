@@ -21,6 +21,7 @@ import pytest
 import trio
 
 from .test_browser_flow import simlab_serve
+from .test_demo_games import WaitingRoom, play
 from .test_demo_browser import Recorder, approved_with_answers, run, sign_off, sign_up  # noqa: F401
 from .test_demo_browser import pytestmark as demo_marks
 
@@ -116,3 +117,49 @@ async def test_v10_game_with_greenlets_beside_the_pages(served: str) -> None:
         assert int(network["property1"]) > 0 and int(network["property2"]) > 0  # the clock greenlet, the heartbeat
         (info,) = (await client.get("/node/1/infos")).json()["infos"]
         assert int(info["contents"]) >= 0  # the reaction time the page measured
+
+
+# -- 12.x: a quorum game over the /chat websocket; the server publishes with db.redis_conn.publish ----
+
+class TugRoom(WaitingRoom):
+    """The demo tests' waiting room (the second player comes once the first listens for the quorum)."""
+
+    def enter(self, context: Any, base: str, n: int) -> tuple[Any, Any]:
+        if n == 1:
+            context.on("page", lambda page: page.on("websocket", self.opened))
+        else:
+            assert self.first_waiting.wait(30)
+        return enter(context, base, n, "experiment")
+
+
+def tug(room: TugRoom, context: Any, base: str, n: int) -> dict[str, Any]:
+    """Pull, wait for the server's score on the channel, pull again, until someone has won."""
+    ad, page = room.enter(context, base, n)
+    page.wait_for_selector("#pull:not([disabled])")
+    me = page.evaluate("my_node_id")
+    clicks = 0
+    while not page.inner_text("#result") and clicks < 10:
+        seen = page.evaluate("scores_seen")
+        if page.is_disabled("#pull"):
+            break
+        page.click("#pull")
+        clicks += 1
+        page.wait_for_function(f"scores_seen > {seen} && (document.querySelector('#result').textContent || true)")
+    page.wait_for_selector("#finish:not([disabled])")
+    result = page.inner_text("#result")
+    page.click("#finish")
+    return {"participant": sign_off(ad, page), "node": me, "clicks": clicks, "result": result}
+
+
+@pytest.mark.parametrize("served", ["v12_quorum_tug"], indirect=True)
+async def test_v12_quorum_game_over_the_chat_channel(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        results = await play(client, served, partial(tug, TugRoom()), 2)
+        score = (await client.get("/tug/score")).json()["score"]  # the experiment_route
+        assert score["winners"] and set(score["winners"]) <= {r["node"] for r in results}
+        for result in results:
+            await approved_with_answers(client, result["participant"])
+            infos = (await client.get(f"/node/{result['node']}/infos")).json()["infos"]
+            assert len(infos) == result["clicks"] == score["pulls"][str(result["node"])]  # every pull stored once
+            won = result["node"] in score["winners"]
+            assert result["result"] == ("You won!" if won else "The other player won.")
