@@ -65,18 +65,23 @@ def colours(context: Any, base: str, n: int) -> dict[str, Any]:
     return {"participant": sign_off(ad, page), "seen": seen, "name": name}
 
 
+async def check_v9_custom_pages(client: httpx.AsyncClient, base: str) -> dict[str, Any]:
+    results = await run(client, base, colours, 2)
+    assert [r["seen"] for r in results] == ["none", "teal"]  # the Blueprint's tally, as each saw it
+    for result in results:
+        await approved_with_answers(client, result["participant"])
+    tally = (await client.get("/colour-tally", params={"exclude": "teal"})).json()
+    assert tally == {"status": "success", "tally": {"jade": 1}}
+    # the chain: the second participant's node is the first one's successor
+    infos = [(await client.get(f"/node/{node}/infos")).json()["infos"] for node in (1, 2)]
+    assert [i[0]["contents"] for i in infos] == ["teal", "jade"]
+    return {"results": results, "tally_without_teal": tally}
+
+
 @pytest.mark.parametrize("served", ["v9_custom_pages"], indirect=True)
 async def test_v9_custom_pages_and_blueprint_route(served: str) -> None:
     async with httpx.AsyncClient(base_url=served, timeout=10) as client:
-        results = await run(client, served, colours, 2)
-        assert [r["seen"] for r in results] == ["none", "teal"]  # the Blueprint's tally, as each saw it
-        for result in results:
-            await approved_with_answers(client, result["participant"])
-        tally = (await client.get("/colour-tally", params={"exclude": "teal"})).json()
-        assert tally == {"status": "success", "tally": {"jade": 1}}
-        # the chain: the second participant's node is the first one's successor
-        infos = [(await client.get(f"/node/{node}/infos")).json()["infos"] for node in (1, 2)]
-        assert [i[0]["contents"] for i in infos] == ["teal", "jade"]
+        await check_v9_custom_pages(client, served)
 
 
 # -- 10.x: a game page of its own (exp.html), with greenlets and a clock beside the requests --------
@@ -107,16 +112,35 @@ def reaction(context: Any, base: str, n: int) -> dict[str, Any]:
     return {"participant": sign_off(ad, page)}
 
 
+async def check_v10_gevent_monitor(client: httpx.AsyncClient, base: str, *, clock_process: bool = True) -> dict[str, Any]:
+    """The page, then the monitor: a participant who signs up and never starts is abandoned.
+
+    ``clock_process``: whether the server runs ``@scheduled_task`` jobs (simlab does with
+    ``clock_on``; the Dallinger oracle does not start Dallinger's separate clock process).
+    """
+    (result,) = await run(client, base, reaction, 1)
+    participant = await approved_with_answers(client, result["participant"])
+    assert participant["property1"] == "greeted"  # create_node's own greenlet
+    network = (await client.get("/network/1")).json()["network"]
+    assert int(network["property1"]) > 0  # the GameClock greenlet
+    if clock_process:
+        assert int(network["property2"]) > 0  # the scheduled heartbeat
+    (info,) = (await client.get("/node/1/infos")).json()["infos"]
+    assert int(info["contents"]) >= 0  # the reaction time the page measured
+    stale = (await client.post("/participant/WS/HS/AS/debug")).json()["participant"]["id"]
+    with trio.fail_after(30):  # stale_seconds = 5; the monitor looks every 0.1 s
+        while (await client.get(f"/participant/{stale}")).json()["participant"]["status"] == "working":
+            await trio.sleep(0.2)
+    dropped = (await client.get(f"/participant/{stale}")).json()["participant"]
+    assert (dropped["status"], dropped["failed"]) == ("abandoned", True)
+    return {"participant": {k: participant[k] for k in ("status", "property1")},
+            "stale": {k: dropped[k] for k in ("status", "failed")}}
+
+
 @pytest.mark.parametrize("served", ["v10_gevent_monitor"], indirect=True)
 async def test_v10_game_with_greenlets_beside_the_pages(served: str) -> None:
     async with httpx.AsyncClient(base_url=served, timeout=10) as client:
-        (result,) = await run(client, served, reaction, 1)
-        participant = await approved_with_answers(client, result["participant"])
-        assert participant["property1"] == "greeted"  # create_node's own greenlet
-        network = (await client.get("/network/1")).json()["network"]
-        assert int(network["property1"]) > 0 and int(network["property2"]) > 0  # the clock greenlet, the heartbeat
-        (info,) = (await client.get("/node/1/infos")).json()["infos"]
-        assert int(info["contents"]) >= 0  # the reaction time the page measured
+        await check_v10_gevent_monitor(client, served)
 
 
 # -- 12.x: a quorum game over the /chat websocket; the server publishes with db.redis_conn.publish ----
@@ -151,15 +175,21 @@ def tug(room: TugRoom, context: Any, base: str, n: int) -> dict[str, Any]:
     return {"participant": sign_off(ad, page), "node": me, "clicks": clicks, "result": result}
 
 
+async def check_v12_quorum_tug(client: httpx.AsyncClient, base: str) -> dict[str, Any]:
+    results = await play(client, base, partial(tug, TugRoom()), 2)
+    score = (await client.get("/tug/score")).json()["score"]  # the experiment_route
+    assert score["winners"] and set(score["winners"]) <= {r["node"] for r in results}
+    for result in results:
+        await approved_with_answers(client, result["participant"])
+        infos = (await client.get(f"/node/{result['node']}/infos")).json()["infos"]
+        assert len(infos) == result["clicks"] == score["pulls"][str(result["node"])]  # every pull stored once
+    # a page announces the first winners it hears of; a pull already on its way may add a winner after
+    announced = {r["node"] for r in results if r["result"] == "You won!"}
+    assert announced and announced <= set(score["winners"])
+    return {"results": [{k: r[k] for k in ("node", "clicks", "result")} for r in results], "score": score}
+
+
 @pytest.mark.parametrize("served", ["v12_quorum_tug"], indirect=True)
 async def test_v12_quorum_game_over_the_chat_channel(served: str) -> None:
     async with httpx.AsyncClient(base_url=served, timeout=10) as client:
-        results = await play(client, served, partial(tug, TugRoom()), 2)
-        score = (await client.get("/tug/score")).json()["score"]  # the experiment_route
-        assert score["winners"] and set(score["winners"]) <= {r["node"] for r in results}
-        for result in results:
-            await approved_with_answers(client, result["participant"])
-            infos = (await client.get(f"/node/{result['node']}/infos")).json()["infos"]
-            assert len(infos) == result["clicks"] == score["pulls"][str(result["node"])]  # every pull stored once
-            won = result["node"] in score["winners"]
-            assert result["result"] == ("You won!" if won else "The other player won.")
+        await check_v12_quorum_tug(client, served)

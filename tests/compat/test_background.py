@@ -99,11 +99,11 @@ async def test_the_monitor_fails_a_stale_participant_only(serve: Any) -> None:
         active = (await client.post("/participant/W2/H1/A2/debug")).json()["participant"]["id"]
         assert (await client.post(f"/node/{active}")).status_code == 200
 
-        async def dropped() -> dict[str, Any]:
+        async def abandoned() -> dict[str, Any]:
             participant = (await client.get(f"/participant/{stale}")).json()["participant"]
-            return participant if participant["status"] == "dropped" else {}
+            return participant if participant["status"] == "abandoned" else {}
 
-        participant = await until(dropped, 30)  # stale_seconds = 5 in the folder's config.txt
+        participant = await until(abandoned, 30)  # stale_seconds = 5 in the folder's config.txt
         assert participant["failed"] is True
         other = (await client.get(f"/participant/{active}")).json()["participant"]
         assert (other["status"], other["failed"]) == ("working", False)

@@ -70,7 +70,7 @@ class ReactionGame(Experiment):
             working = Participant.query.filter_by(status="working", failed=False).all()
             for participant in working:
                 if participant.creation_time < cutoff and not participant.nodes():
-                    participant.status = "dropped"
+                    participant.status = "abandoned"
                     participant.fail()
             db.session.commit()
 
