@@ -65,8 +65,8 @@ def colours(context: Any, base: str, n: int) -> dict[str, Any]:
     return {"participant": sign_off(ad, page), "seen": seen, "name": name}
 
 
-async def check_v9_custom_pages(client: httpx.AsyncClient, base: str) -> dict[str, Any]:
-    results = await run(client, base, colours, 2)
+async def check_v9_custom_pages(client: httpx.AsyncClient, base: str, *, launch: bool = True) -> dict[str, Any]:
+    results = await run(client, base, colours, 2, launch=launch)
     assert [r["seen"] for r in results] == ["none", "teal"]  # the Blueprint's tally, as each saw it
     for result in results:
         await approved_with_answers(client, result["participant"])
@@ -112,13 +112,15 @@ def reaction(context: Any, base: str, n: int) -> dict[str, Any]:
     return {"participant": sign_off(ad, page)}
 
 
-async def check_v10_gevent_monitor(client: httpx.AsyncClient, base: str, *, clock_process: bool = True) -> dict[str, Any]:
+async def check_v10_gevent_monitor(
+    client: httpx.AsyncClient, base: str, *, launch: bool = True, clock_process: bool = True
+) -> dict[str, Any]:
     """The page, then the monitor: a participant who signs up and never starts is abandoned.
 
     ``clock_process``: whether the server runs ``@scheduled_task`` jobs (simlab does with
     ``clock_on``; the Dallinger oracle does not start Dallinger's separate clock process).
     """
-    (result,) = await run(client, base, reaction, 1)
+    (result,) = await run(client, base, reaction, 1, launch=launch)
     participant = await approved_with_answers(client, result["participant"])
     assert participant["property1"] == "greeted"  # create_node's own greenlet
     network = (await client.get("/network/1")).json()["network"]
@@ -175,8 +177,8 @@ def tug(room: TugRoom, context: Any, base: str, n: int) -> dict[str, Any]:
     return {"participant": sign_off(ad, page), "node": me, "clicks": clicks, "result": result}
 
 
-async def check_v12_quorum_tug(client: httpx.AsyncClient, base: str) -> dict[str, Any]:
-    results = await play(client, base, partial(tug, TugRoom()), 2)
+async def check_v12_quorum_tug(client: httpx.AsyncClient, base: str, *, launch: bool = True) -> dict[str, Any]:
+    results = await play(client, base, partial(tug, TugRoom()), 2, launch=launch)
     score = (await client.get("/tug/score")).json()["score"]  # the experiment_route
     assert score["winners"] and set(score["winners"]) <= {r["node"] for r in results}
     for result in results:

@@ -24,8 +24,10 @@ import pytest
 from . import test_eras
 
 TRANSCRIPTS = test_eras.ERAS / "transcripts"
-#: Checks that need the server to run Dallinger's clock process (the oracle does not start it).
-NO_CLOCK = {"v10_gevent_monitor": {"clock_process": False}}
+#: The oracle script launches the experiment itself (a second /launch would subscribe the experiment
+#: to its channel twice, and every message would be handled twice: observed on 12.4.0), and it
+#: does not start Dallinger's clock process.
+OPTIONS = {"v10_gevent_monitor": {"clock_process": False}}
 
 
 @pytest.mark.oracle
@@ -36,7 +38,7 @@ async def test_era_on_the_real_release() -> None:
     release = os.environ["SIMLAB_DALLINGER_RELEASE"]
     check = getattr(test_eras, f"check_{era}")
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        observed = await check(client, base, **NO_CLOCK.get(era, {}))
+        observed = await check(client, base, launch=False, **OPTIONS.get(era, {}))
     record = {"era": era, "dallinger": release, "checks": "passed", "observed": observed}
     TRANSCRIPTS.mkdir(exist_ok=True)
     (TRANSCRIPTS / f"{era}-{release}.json").write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
