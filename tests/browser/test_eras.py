@@ -15,12 +15,15 @@ import re
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import trio
 
-from .test_browser_flow import simlab_serve
+from simlab.bots.browser_participant import CHROMIUM, CHROMIUM_ARGS
+
+from .test_browser_flow import simlab_serve, wait_ready
 from .test_demo_games import WaitingRoom, play
 from .test_demo_browser import Recorder, approved_with_answers, run, sign_off, sign_up  # noqa: F401
 from .test_demo_browser import pytestmark as demo_marks
@@ -82,6 +85,99 @@ async def check_v9_custom_pages(client: httpx.AsyncClient, base: str, *, launch:
 async def test_v9_custom_pages_and_blueprint_route(served: str) -> None:
     async with httpx.AsyncClient(base_url=served, timeout=10) as client:
         await check_v9_custom_pages(client, served)
+
+
+# -- 11.x: the cookiecutter template's pages (layout + experiment.js binding #consent, store.set) ----
+
+def cookiecutter(context: Any, base: str, n: int) -> dict[str, Any]:
+    ad = context.new_page()
+    ad.goto(f"{base}/ad?hitId=HK&assignmentId=A{n}&workerId=W{n}&mode=debug")
+    with context.expect_page() as popup:
+        ad.click("#begin-button")
+    page = popup.value
+    page.wait_for_load_state()
+    page.click("#consent")  # experiment.js: store.set(...), then dallinger.goToPage('instructions')
+    page.wait_for_url("**/instructions?*")
+    page.wait_for_function("dallinger.identity.participantId")  # createParticipant() on load
+    page.click("button.btn-success")
+    page.wait_for_url("**/exp?participant_id=*")
+    page.wait_for_selector("#submit-response:not(.disabled)")
+    node = page.evaluate("my_node_id")
+    page.click("#submit-response")
+    return {"participant": sign_off(ad, page), "node": node}
+
+
+class LeavingRecorder(Recorder):
+    """The Recorder, but a "leave this page?" prompt is answered "Leave", as a participant would.
+
+    The template's ``experiment.js`` sets ``dallinger.preventExit = true`` on every page
+    its layout renders, the ad included, so when the questionnaire sends the ad's
+    window on to the exit page, that window asks before it leaves (real Dallinger
+    11.4.0 asks the same: ``transcripts/``).  The prompt is the experiment's own, kept
+    in ``prompts``; anything else is still a problem.
+    """
+
+    def __init__(self, context: Any) -> None:
+        self.prompts: list[str] = []
+        super().__init__(context)
+
+    def watch(self, page: Any) -> None:
+        page.on("pageerror", lambda e: self.problems.append(f"pageerror {page.url}: {e}"))
+        page.on("dialog", lambda d: self.answer(page, d))
+
+    def answer(self, page: Any, dialog: Any) -> None:
+        if dialog.type == "beforeunload":
+            self.prompts.append(urlsplit(page.url).path)
+            dialog.accept()
+        else:
+            self.problems.append(f"dialog {dialog.message}")
+            dialog.dismiss()
+
+
+def drive_leaving(base: str, flow: Any, count: int) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """``drive`` with a LeavingRecorder: (results, problems, the pages that asked before leaving)."""
+    from playwright.sync_api import sync_playwright
+
+    results, problems, prompts = [], [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
+        try:
+            for n in range(1, count + 1):
+                context = browser.new_context(viewport={"width": 1024, "height": 768})
+                context.set_default_timeout(20_000)
+                recorder = LeavingRecorder(context)
+                results.append(flow(context, base, n))
+                problems += recorder.problems
+                prompts += recorder.prompts
+                context.close()
+        finally:
+            browser.close()
+    return results, problems, prompts
+
+
+async def check_v11_cookiecutter_pages(client: httpx.AsyncClient, base: str, *, launch: bool = True) -> dict[str, Any]:
+    await wait_ready(client)
+    if launch:
+        assert (await client.post("/launch")).status_code == 200
+    with trio.fail_after(180):
+        results, problems, prompts = await trio.to_thread.run_sync(drive_leaving, base, cookiecutter, 2)
+    assert problems == []
+    assert set(prompts) <= {"/ad"}  # only the ad's window asks, when the exit page replaces it
+    for result in results:
+        participant = await approved_with_answers(client, result["participant"])
+        assert (participant["assignment_id"], participant["hit_id"]) == (f"A{results.index(result) + 1}", "HK")
+        (info,) = (await client.get(f"/node/{result['node']}/infos")).json()["infos"]
+        assert info["contents"] == "Submitted"
+    network = (await client.get("/network/1")).json()["network"]
+    assert (network["max_size"], network["full"]) == (2, True)  # num_participants from config.txt
+    return {"nodes": [r["node"] for r in results], "network": {k: network[k] for k in ("max_size", "full")},
+            "asked_before_leaving": prompts}
+
+
+@pytest.mark.parametrize("served", ["v11_cookiecutter_pages"], indirect=True)
+async def test_v11_cookiecutter_pages(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        await check_v11_cookiecutter_pages(client, served)
 
 
 # -- 10.x: a game page of its own (exp.html), with greenlets and a clock beside the requests --------
