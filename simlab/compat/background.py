@@ -31,8 +31,11 @@ from .schedule import ScheduledJob, scheduled_jobs
 
 logger = logging.getLogger("simlab.background")
 
-#: Seconds between two pumps while a greenlet waits on a timer (gevent.sleep's resolution here).
+#: Seconds between two pumps right after one ran a greenlet; doubled after each pump that ran
+#: none, up to ``WAIT_INTERVAL`` (so ``gevent.sleep`` is accurate to that, and a greenlet that
+#: sleeps long costs ~50 wake-ups a second, not 200).
 BUSY_INTERVAL = 0.005
+WAIT_INTERVAL = 0.02
 #: Seconds between two looks for greenlets while none is alive.
 IDLE_INTERVAL = 0.05
 
@@ -112,14 +115,17 @@ class BackgroundWork:
 
     async def _pump(self) -> None:
         """Run the ready greenlets, then wait a little; never blocks the loop for longer than a step."""
+        interval = BUSY_INTERVAL
         try:
             while self._bridge is not None:
                 bridge = self._bridge
                 if bridge.has_work():
                     with serving(self.exp):
                         bridge.pump()
-                    await trio.sleep(BUSY_INTERVAL)
+                    interval = BUSY_INTERVAL if bridge.ran else min(2 * interval, WAIT_INTERVAL)
+                    await trio.sleep(interval)
                 else:
+                    interval = BUSY_INTERVAL
                     await trio.sleep(IDLE_INTERVAL)
         finally:
             self._pumping = False

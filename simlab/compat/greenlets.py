@@ -79,6 +79,8 @@ class Bridge:
         self._pump_context: contextvars.Context | None = None
         self._previous_trace: Any = None
         self.apps = 0
+        #: whether the last ``pump`` ran any greenlet (the pump backs off while none does)
+        self.ran = False
         gevent.hub.set_hub(self.hub)
         self._previous_trace = greenlet.settrace(self._trace)
 
@@ -101,6 +103,7 @@ class Bridge:
         if g.gr_context is None and self._pump_context is not None:
             g.gr_context = self._pump_context.copy()
         self.greenlets.add(g)
+        self.ran = True
         exp = g.gr_context.get(context._current) if g.gr_context is not None else None
         if exp is None:
             return
@@ -137,6 +140,7 @@ class Bridge:
     def pump(self) -> None:
         """Run every ready greenlet to its next yield (synchronously, on the trio thread)."""
         self._pump_context = contextvars.copy_context()
+        self.ran = False
         try:
             gevent.idle()
         finally:

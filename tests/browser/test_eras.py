@@ -39,6 +39,50 @@ def _served(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
         yield url
 
 
+# -- 3.x: whole pages of its own on the first dallinger.js (globals, store.set, openwindow()) -------
+
+def legacy(context: Any, base: str, n: int) -> dict[str, Any]:
+    ad = context.new_page()
+    ad.goto(f"{base}/ad?hitId=HL&assignmentId=A{n}&workerId=W{n}&mode=debug")
+    with context.expect_page() as popup:
+        ad.click("#begin-button")  # the ad's own onClick="openwindow();"
+    page = popup.value
+    page.wait_for_load_state()
+    assert page.url == f"{base}/consent?hit_id=HL&assignment_id=A{n}&worker_id=W{n}&mode=debug"
+    page.click("#consent")
+    page.wait_for_url("**/instructions")
+    page.wait_for_function("participant_id !== undefined")  # create_participant() from the stored ids
+    page.click("button.btn-success")
+    page.wait_for_url("**/exp?participant_id=*")
+    page.wait_for_selector("#submit-response:not(.disabled)")
+    node = page.evaluate("my_node_id")
+    answer = ("owl", "lynx")[n - 1]
+    page.fill("#animal", answer)
+    page.click("#submit-response")
+    page.wait_for_url("**/questionnaire?participant_id=*")
+    pid = int(page.evaluate("participant_id"))
+    page.select_option("#engagement", "7")
+    page.click("#submit-questionnaire")
+    page.wait_for_url("**/complete")  # submitAssignment's own end
+    return {"participant": pid, "node": node, "answer": answer}
+
+
+async def check_v3_legacy_pages(client: httpx.AsyncClient, base: str, *, launch: bool = True) -> dict[str, Any]:
+    results = await run(client, base, legacy, 2, launch=launch)
+    for result in results:
+        participant = await approved_with_answers(client, result["participant"])
+        assert participant["hit_id"] == "HL"
+        (info,) = (await client.get(f"/node/{result['node']}/infos")).json()["infos"]
+        assert info["contents"] == result["answer"]
+    return {"results": results}
+
+
+@pytest.mark.parametrize("served", ["v3_legacy_pages"], indirect=True)
+async def test_v3_legacy_pages_on_the_first_client_library(served: str) -> None:
+    async with httpx.AsyncClient(base_url=served, timeout=10) as client:
+        await check_v3_legacy_pages(client, served)
+
+
 # -- 9.x: its own ad (live, sandbox_or_debug), consent (text, button), instructions; a Blueprint route ----
 
 def colours(context: Any, base: str, n: int) -> dict[str, Any]:
