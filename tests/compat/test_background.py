@@ -21,6 +21,7 @@ import trio
 
 from simlab import Settings
 from simlab.server import build_server
+from simlab.sources import load_source
 
 gevent = pytest.importorskip("gevent")
 
@@ -34,8 +35,9 @@ async def _serve(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[...,
 
     @asynccontextmanager
     async def serve(folder: Path) -> AsyncIterator[httpx.AsyncClient]:
-        app, _ = build_server(folder, Settings(seed=3), in_memory=True)
-        monkeypatch.chdir(app.working_dir)
+        server = build_server(load_source(folder), Settings(seed=3))
+        app = server.app
+        monkeypatch.chdir(server.working_dir)
         async with app.test_app():
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:5000") as client:
