@@ -156,9 +156,9 @@ class LeavingRecorder(Recorder):
 
     The template's ``experiment.js`` sets ``dallinger.preventExit = true`` on every page
     its layout renders, the ad included, so when the questionnaire sends the ad's
-    window on to the exit page, that window asks before it leaves (real Dallinger
-    11.4.0 asks the same: ``transcripts/``).  The prompt is the experiment's own, kept
-    in ``prompts``; anything else is still a problem.
+    window on to the exit page, that window asks before it leaves (the same script sets
+    the same flag under Dallinger, whose dallinger2.js asks alike).  The prompt is the
+    experiment's own, kept in ``prompts``; anything else is still a problem.
     """
 
     def __init__(self, context: Any) -> None:
