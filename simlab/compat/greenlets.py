@@ -21,6 +21,8 @@ stalls the server while it lasts (Dallinger monkey-patches them; simlab does not
 from __future__ import annotations
 
 import contextvars
+import functools
+import importlib.util
 import logging
 import threading
 import weakref
@@ -31,43 +33,48 @@ from ..domain import context
 
 logger = logging.getLogger("simlab.background")
 
-try:  # gevent comes with the [dallinger] extra, as it comes with Dallinger
-    import gevent
-    import greenlet
-    from gevent.hub import Hub
-except ImportError:  # pragma: no cover - exercised only without the extra
-    gevent = None  # type: ignore[assignment]
-    greenlet = None  # type: ignore[assignment]
-    Hub = object  # type: ignore[assignment,misc]
-
 MISSING = "gevent is not installed: install simlab[dallinger] to run an experiment's greenlets and background tasks"
 
 
 def available() -> bool:
-    return gevent is not None
+    """Whether gevent can be imported (it comes with the [dallinger] extra, as it comes with Dallinger)."""
+    return importlib.util.find_spec("gevent") is not None
 
 
-class ExperimentHub(Hub):  # type: ignore[misc,valid-type]
-    """The trio thread's hub: a failing greenlet is logged and its step undone, never fatal."""
+@functools.cache
+def hub_class() -> type:
+    """The trio thread's hub class: a failing greenlet is logged and its step undone, never fatal.
 
-    bridge: Bridge
+    Made on first use, so that serving an experiment that never imports gevent never imports it
+    (``BackgroundWork`` starts the pump only when ``gevent`` is in ``sys.modules``).
+    """
+    import greenlet
+    from gevent.hub import Hub
 
-    def handle_error(self, context_: Any, type_: Any, value: Any, tb: Any) -> None:
-        if type_ is None or issubclass(type_, greenlet.GreenletExit):
-            return
-        self.bridge.failed(context_, (type_, value, tb))
+    class ExperimentHub(Hub):  # type: ignore[misc,valid-type]
+        bridge: Bridge
 
-    def handle_system_error(self, type_: Any, value: Any, tb: Any = None) -> None:
-        # gevent would throw KeyboardInterrupt/SystemExit into the main greenlet,
-        # which is trio's: a task's SystemExit must not stop the server
-        logger.error("a background greenlet raised %s", type_.__name__, exc_info=(type_, value, tb))
+        def handle_error(self, context_: Any, type_: Any, value: Any, tb: Any) -> None:
+            if type_ is None or issubclass(type_, greenlet.GreenletExit):
+                return
+            self.bridge.failed(context_, (type_, value, tb))
+
+        def handle_system_error(self, type_: Any, value: Any, tb: Any = None) -> None:
+            # gevent would throw KeyboardInterrupt/SystemExit into the main greenlet,
+            # which is trio's: a task's SystemExit must not stop the server
+            logger.error("a background greenlet raised %s", type_.__name__, exc_info=(type_, value, tb))
+
+    return ExperimentHub
 
 
 class Bridge:
     """The gevent hub of one trio thread and the trace that makes each greenlet step atomic."""
 
     def __init__(self) -> None:
-        self.hub = ExperimentHub(default=False)
+        import gevent.hub
+        import greenlet
+
+        self.hub = hub_class()(default=False)
         self.hub.bridge = self
         self.thread = threading.get_ident()
         #: every greenlet that ran here, so that ``stop`` can end them
@@ -79,6 +86,8 @@ class Bridge:
         self._pump_context: contextvars.Context | None = None
         self._previous_trace: Any = None
         self.apps = 0
+        self._gevent = gevent
+        self._greenlet = greenlet
         #: whether the last ``pump`` ran any greenlet (the pump backs off while none does)
         self.ran = False
         gevent.hub.set_hub(self.hub)
@@ -142,13 +151,13 @@ class Bridge:
         self._pump_context = contextvars.copy_context()
         self.ran = False
         try:
-            gevent.idle()
+            self._gevent.idle()
         finally:
             self._pump_context = None
 
     def spawn(self, func: Any, *args: Any) -> Any:
         """``gevent.spawn`` in the calling trio task's context (so it serves that task's experiment)."""
-        g = gevent.Greenlet(func, *args)
+        g = self._gevent.Greenlet(func, *args)
         g.gr_context = contextvars.copy_context()
         g.start()
         return g
@@ -157,8 +166,8 @@ class Bridge:
         """End every greenlet (GreenletExit runs their ``finally`` blocks), then the hub."""
         alive = [g for g in list(self.greenlets) if not g.dead]
         if alive:
-            gevent.killall(alive, block=True, timeout=timeout)
-        greenlet.settrace(self._previous_trace)
+            self._gevent.killall(alive, block=True, timeout=timeout)
+        self._greenlet.settrace(self._previous_trace)
         self.hub.destroy(destroy_loop=True)
         if _bridges.get(self.thread) is self:
             del _bridges[self.thread]
@@ -169,7 +178,7 @@ _bridges: dict[int, Bridge] = {}
 
 def bridge() -> Bridge:
     """The calling (trio) thread's bridge, made on first use."""
-    if gevent is None:
+    if not available():
         raise RuntimeError(MISSING)
     thread = threading.get_ident()
     found = _bridges.get(thread)
