@@ -56,7 +56,7 @@ KEY_TYPES: dict[str, type] = {
     ),
     **dict.fromkeys(
         (
-            "approve_requirement base_port lifetime prolific_reward_cents loglevel loglevel_worker num_dynos_web num_dynos_worker "
+            "websocket_max_message_bytes approve_requirement base_port lifetime prolific_reward_cents loglevel loglevel_worker num_dynos_web num_dynos_worker "
             "port prolific_estimated_completion_minutes prolific_maximum_allowed_minutes question_max_length "
             "docker_worker_cpu_shares"
         ).split(),

@@ -128,7 +128,8 @@ class Experiment(ChannelMessages):
             self._bind(store, config, seed, base_url or "http://127.0.0.1:5000")
         self.known_classes = dict(type(self).known_classes)
         #: Dallinger's ``self.session`` (the database session; ``db.session`` when the compat layer serves).
-        self.session = session if session is not None and not isinstance(session, GraphStore) else session_provider[0]()
+        given = session is not None and session is not True and not isinstance(session, GraphStore)
+        self.session = session if given else session_provider[0]()
         if not no_configure:
             with serving(self):
                 self.configure()

@@ -18,6 +18,8 @@ from quart import Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.test import EnvironBuilder
 
+from ..domain.admission import Refused
+
 logger = logging.getLogger("simlab.web")
 
 _AUTOMATIC = {"HEAD", "OPTIONS"}
@@ -66,6 +68,8 @@ def _bridge(views: Flask, endpoint: str, store: Any) -> Any:
                     answer = views.make_response(view(**arguments))
             except HTTPException as exc:
                 answer = exc.get_response(environ)
+            except Refused:
+                raise
             except Exception:
                 logger.exception("experiment route %s %s raised", request.method, request.path)
                 answer = InternalServerError().get_response(environ)

@@ -15,6 +15,7 @@ from quart import current_app, request
 
 from ...config import Settings
 from ...domain import Experiment
+from ...domain.admission import Refused
 from ...store import GraphStore
 from ..runtime import Runtime
 from .models import JSON_BODY_ATTRIBUTE, MODEL_ATTRIBUTE
@@ -85,7 +86,7 @@ class DallingerRuntime:
         try:
             with self.store.transaction():
                 yield
-        except DallingerError:
+        except (DallingerError, Refused):
             raise
         except Exception as exc:
             logger.info("%s %s: %s: %r", request.method, request.path, error_type, exc, exc_info=True)
