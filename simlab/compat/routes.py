@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
+from .schedule import scheduled_task
+
 logger = logging.getLogger("simlab.compat")
 
 ROUTE_ATTRIBUTE = "_simlab_experiment_routes"
@@ -26,17 +28,6 @@ def experiment_route(rule: str, **options: Any) -> Any:
         base = getattr(func, "__func__", func)
         routes = base.__dict__.setdefault(ROUTE_ATTRIBUTE, [])
         routes.append((rule, options))
-        return func
-
-    return decorate
-
-
-def scheduled_task(trigger: str, **kwargs: Any) -> Any:
-    """Dallinger's clock-process tasks: accepted, and logged as not run (simlab has no clock process)."""
-
-    def decorate(func: Any) -> Any:
-        name = getattr(getattr(func, "__func__", func), "__qualname__", func)
-        logger.warning("scheduled task %s (%s) is not run by simlab", name, trigger)
         return func
 
     return decorate

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from contextlib import nullcontext
 from pathlib import Path
@@ -96,6 +95,7 @@ def create_app(
     experiment.message_bus = rt.publish
     rt.app = app
     app.extensions["simlab"] = rt
+    attach_background_work(app, rt)
     study = study or StudySettings()
     app.extensions["simlab.study"] = study
 
@@ -193,11 +193,23 @@ def attach_journal(app: QuartTrio, journal: Journal) -> None:
         return response
 
 
+def attach_background_work(app: QuartTrio, rt: Runtime) -> None:
+    """Run the experiment's greenlets and scheduled tasks while serving; end them when it stops."""
+    from ..compat.background import BackgroundWork
+
+    rt.background = BackgroundWork(rt.exp)
+
+    @app.before_serving
+    async def start_background() -> None:
+        await rt.background.serve(app.nursery)
+
+    @app.after_serving
+    async def stop_background() -> None:
+        rt.background.stop()
+
+
 def start_background_tasks(rt: Runtime) -> None:
-    """Start the experiment's ``background_tasks`` in the app's nursery (when serving)."""
-    nursery = getattr(rt.app, "nursery", None)
-    for task in rt.exp.background_tasks:
-        if nursery is None or not inspect.iscoroutinefunction(task):
-            logger.warning("background task %r not started: needs an async function and a serving app", task)
-            continue
-        nursery.start_soon(task)
+    """Start the experiment's ``background_tasks`` (``POST /launch``, as Dallinger does)."""
+    refused = rt.background.start(rt.exp.background_tasks)
+    for name in refused:
+        logger.warning("background task %s not started: the app is not serving", name)

@@ -27,6 +27,8 @@ class Runtime:
         self.settings = settings
         self.resources = resources
         self.pubsub: Any = None
+        #: the experiment's greenlets, background and scheduled tasks (``simlab.compat.background``)
+        self.background: Any = None
         self.app: Any = None
         self._inbox: deque[str] = deque()
         self._delivering = False

@@ -62,8 +62,8 @@ class Recorder:
         page.on("dialog", lambda d: (self.problems.append(f"dialog {d.message}"), d.dismiss()))
 
 
-def sign_up(context: Any, base: str, n: int, *, begin_disabled_forever: bool = False) -> tuple[Any, Any]:
-    """BotBase.sign_up: the ad, its popup, #consent, then the enabled Begin (.btn-success)."""
+def sign_up(context: Any, base: str, n: int, *, begin_disabled_forever: bool = False, page_name: str = "experiment") -> tuple[Any, Any]:
+    """BotBase.sign_up: the ad, its popup, #consent, then the enabled Begin (.btn-success), on to ``page_name``."""
     ad = context.new_page()
     ad.goto(f"{base}/ad?" + urlencode({"hitId": "HD", "assignmentId": f"A{n}", "workerId": f"W{n}", "mode": "debug"}))
     with context.expect_page() as popup:
@@ -87,7 +87,7 @@ def sign_up(context: Any, base: str, n: int, *, begin_disabled_forever: bool = F
         page.evaluate("dallinger.goToPage('experiment')")
     else:
         page.click("button.btn-success:not([disabled])")
-    page.wait_for_url("**/experiment?participant_id=*")
+    page.wait_for_url(f"**/{page_name}?participant_id=*")
     return ad, page
 
 
@@ -144,9 +144,10 @@ def drive(base: str, flow: Any, count: int) -> tuple[list[dict[str, Any]], list[
     return results, problems
 
 
-async def run(client: httpx.AsyncClient, base: str, flow: Any, count: int) -> list[dict[str, Any]]:
+async def run(client: httpx.AsyncClient, base: str, flow: Any, count: int, *, launch: bool = True) -> list[dict[str, Any]]:
     await wait_ready(client)
-    assert (await client.post("/launch")).status_code == 200
+    if launch:  # (a server someone else launched already: a second launch would start its tasks twice)
+        assert (await client.post("/launch")).status_code == 200
     with trio.fail_after(180):
         results, problems = await trio.to_thread.run_sync(drive, base, flow, count)
     assert problems == []

@@ -98,10 +98,11 @@ def browse(base: str, flow: Flow, n: int, known: tuple[str, ...]) -> tuple[dict[
 
 
 async def play(client: httpx.AsyncClient, base: str, flow: Flow, count: int = 1,
-               known: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Launch, then ``count`` participants at the same time, each through its own pages."""
+               known: tuple[str, ...] = (), *, launch: bool = True) -> list[dict[str, Any]]:
+    """Launch (unless already launched), then ``count`` participants at the same time, each through its own pages."""
     await wait_ready(client)
-    assert (await client.post("/launch")).status_code == 200
+    if launch:
+        assert (await client.post("/launch")).status_code == 200
     results: dict[int, tuple[dict[str, Any], list[str]]] = {}
 
     async def one(n: int) -> None:

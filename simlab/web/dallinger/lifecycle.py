@@ -44,11 +44,23 @@ def register(bp: Blueprint, rt: Runtime) -> None:
             raise DallingerError(f"ParticipantId not found: {raw}")
         return participant
 
+    def participant_by_unique_id(unique_id: str) -> Any:
+        """Dallinger 3.x-4.x's ``uniqueId`` (``worker_id:assignment_id``), which its first dallinger.js sends."""
+        worker_id, _, assignment_id = unique_id.partition(":")
+        for participant in store.participants_by_worker(worker_id):
+            if participant.assignment_id == assignment_id:
+                return participant
+        raise DallingerError(f"UniqueId not found: {unique_id}")
+
     @bp.route("/worker_complete", methods=["GET", "POST"])
-    @m.query(m.ParticipantQuery)
+    @m.query(m.WorkerCompleteQuery)
     async def worker_complete() -> Any:
         params = await rt.params()
-        participant = participant_from(params, params.raw("participant_id"))
+        unique_id = params.raw("uniqueId")
+        if not params.raw("participant_id") and unique_id:
+            participant = participant_by_unique_id(str(unique_id))
+        else:
+            participant = participant_from(params, params.raw("participant_id"))
         with rt.atomic("/worker_complete server error", status=403, participant=participant):
             ops.worker_complete(exp, participant)
         return success()

@@ -160,6 +160,11 @@ class ParticipantQuery(Model):
     participant_id: str = Field(description="a participant id")
 
 
+class WorkerCompleteQuery(Model):
+    participant_id: str | None = Field(None, description="a participant id")
+    uniqueId: str | None = Field(None, description="Dallinger 3.x-4.x's worker_id:assignment_id, when participant_id is absent")
+
+
 class OptionalParticipant(Model):
     participant_id: str | None = Field(None, description="a participant id")
 

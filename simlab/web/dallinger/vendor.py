@@ -17,6 +17,10 @@ from pathlib import Path
 #: Dallinger static path (or folder, ending in "/") -> (distribution, path inside it).
 VENDORED: dict[str, tuple[str, str]] = {
     "scripts/jquery-3.7.1.min.js": ("XStatic-jQuery", "xstatic/pkg/jquery/data/jquery.min.js"),
+    # the jQuery 3 names of older releases' layouts (7.x: 3.5.1, 8.x-10.x: 3.6.0), which an
+    # experiment's own copy of a layout still loads: the same jQuery 3
+    "scripts/jquery-3.5.1.min.js": ("XStatic-jQuery", "xstatic/pkg/jquery/data/jquery.min.js"),
+    "scripts/jquery-3.6.0.min.js": ("XStatic-jQuery", "xstatic/pkg/jquery/data/jquery.min.js"),
     "scripts/jquery.min.map": ("XStatic-jQuery", "xstatic/pkg/jquery/data/jquery.min.map"),
     "scripts/spin.min.js": ("XStatic-Spin", "xstatic/pkg/spin/data/spin.js"),
     "css/bootstrap.min.css": ("django-bootstrap-static", "bootstrap/static/bootstrap/css/bootstrap.min.css"),

@@ -285,3 +285,15 @@ async def test_unknown_property_is_404(client, route):
     resp = await client.get(f"{route}/nothing")
     assert resp.status_code == 404
     assert resp.headers["content-type"].startswith("text/html")
+
+
+async def test_worker_complete_by_the_unique_id_of_dallinger_3(client, build):
+    """3.x's dallinger.js completes with ``uniqueId=worker_id:assignment_id`` (no participant_id)."""
+    p = await build.participant()
+    worker = "w" + p["hit_id"][1:]  # the builder signs up w<n>/h<n>/a<n>
+    resp = await client.get("/worker_complete", params={"uniqueId": f"{worker}:{p['assignment_id']}"})
+    assert resp.status_code == 200, resp.text
+    assert (await build.get(f"/participant/{p['id']}", "participant"))["status"] == "approved"
+    unknown = await client.get("/worker_complete", params={"uniqueId": f"{worker}:elsewhere"})
+    assert unknown.status_code == 400
+    assert "UniqueId not found" in unknown.text
