@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-snapshot", action="store_true", help="skip reading the final state (no digest, no network pictures)")
     run.add_argument("--rest-key", help="otree-rest-key header for oTree callers")
     run.add_argument("--quiet", "-q", action="store_true", help="no live progress or summary tables")
+    run.add_argument(
+        "--web", nargs="?", const=0, type=int, metavar="PORT",
+        help="serve a live report page on 127.0.0.1 (a free port, or PORT) while the run goes; its URL is printed at start "
+        "(in-process runs then default to --clock real)",
+    )
     own = run.add_argument_group("a Dallinger experiment folder's own bots")
     own.add_argument("--browsers", type=int, default=2, metavar="K", help="Selenium bots at once (default 2)")
     own.add_argument("--http-bots", type=int, default=64, metavar="K", help="HighPerformanceBotBase bots at once (default 64)")
@@ -117,6 +122,7 @@ def main(argv: list[str]) -> int:
         shared_client=None if args.client is None else args.client == "shared",
         snapshot=not args.no_snapshot,
         otree_rest_key=args.rest_key,
+        web_port=args.web,
     )
     if args.url is not None:
         unreachable = check_url(args.url)

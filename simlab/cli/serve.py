@@ -1,5 +1,9 @@
 """``simlab serve [EXPERIMENT_FILE]``: serve an experiment over HTTP.
 
+Once listening, the experiment is launched as ``dallinger debug`` launches it
+(``POST /launch``; the recruitment links are printed); ``--no-launch`` leaves that
+to a client.
+
 Exit status: 0 after a clean stop (SIGTERM or Ctrl-C: requests in flight
 finish, the journal is flushed), 1 when the data file turned out unreadable
 while loading, 2 when the server could not start (bad flag or file, port in
@@ -48,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--auth-level", default=None, choices=["", "DEMO", "STUDY"], help="oTree auth level (env OTREE_AUTH_LEVEL)")
     parser.add_argument("--rest-key", default=None, help="oTree REST key (env OTREE_REST_KEY)")
     parser.add_argument(
+        "--no-launch",
+        action="store_true",
+        help="do not launch the experiment at start (default: POST /launch as `dallinger debug` does); wait for a client's POST /launch",
+    )
+    parser.add_argument(
         "--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="logging level (default INFO)"
     )
     return parser
@@ -73,7 +82,7 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"simlab serve: {exc}", file=sys.stderr)
         return 2
-    from ..serving import PortInUse, bind, serve
+    from ..serving import PortInUse, bind
 
     if app.working_dir is not None:
         os.chdir(app.working_dir)  # Dallinger runs an experiment from its folder
@@ -85,7 +94,7 @@ def main(argv: list[str]) -> int:
     url = f"http://{settings.host}:{sock.getsockname()[1]}"
     print(f"simlab: serving {description} on {url}", flush=True)
     try:
-        trio.run(partial(serve, app, settings, sock=sock, handle_signals=True))
+        trio.run(partial(_serve, app, settings, sock, url, launch=not args.no_launch))
     except KeyboardInterrupt:  # only before the signal handlers are in place
         print("simlab serve: interrupted", file=sys.stderr)
         return 130
@@ -95,3 +104,16 @@ def main(argv: list[str]) -> int:
         return 1
     print("simlab: stopped", flush=True)
     return 0
+
+
+async def _serve(app: object, settings: Settings, sock: object, url: str, *, launch: bool) -> None:
+    """Serve until SIGTERM/Ctrl-C; once listening, launch the experiment unless told not to."""
+    from ..serving import serve
+    from .launch import launch_when_ready
+
+    async with trio.open_nursery() as nursery:
+        await nursery.start(partial(serve, app, settings, sock=sock, handle_signals=True))
+        if launch:
+            print(await launch_when_ready(url), flush=True)
+        else:
+            print("simlab: waiting for POST /launch (--no-launch)", flush=True)

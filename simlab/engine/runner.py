@@ -29,6 +29,7 @@ from .dallinger_client import DallingerClient
 from .engine import Engine
 from .events import Events
 from .inprocess import build_app, server_settings
+from .live.state import LiveState
 from .otree_client import OTreeClient
 from .progress import Progress, summary_tables
 from .report import RunReport
@@ -54,6 +55,7 @@ class RunOptions:
         shared_client: force one shared (True) or per-bot (False) httpx client.
         snapshot: read the final state (needed by most checks and the digest).
         otree_rest_key: the ``otree-rest-key`` header for oTree callers.
+        web_port: serve the live page (:mod:`simlab.engine.live`) on this loopback port.
     """
 
     seed: int | None = None
@@ -66,11 +68,13 @@ class RunOptions:
     snapshot: bool = True
     otree_rest_key: str | None = None
     retry: RetryPolicy = RetryPolicy()
+    #: Serve the live report page on this loopback port while the run goes (0: a free port; None: no page).
+    web_port: int | None = None
 
     @property
     def virtual(self) -> bool:
         """True when the run uses trio's virtual clock."""
-        clock = self.clock or ("real" if self.url else "virtual")
+        clock = self.clock or ("real" if self.url or self.web_port is not None else "virtual")
         if clock not in ("virtual", "real"):
             raise ValueError(f"clock must be 'virtual' or 'real', got {clock!r}")
         if clock == "virtual" and self.url:
@@ -115,12 +119,26 @@ async def run_scenario_async(
     *,
     console: Console | None = None,
     alongside: Callable[[], Awaitable[None]] | None = None,
+    live: LiveState | None = None,
 ) -> RunReport:
     """Run ``scenario`` against ``target`` inside the current trio run and return its report.
 
     ``alongside`` (e.g. an experiment's own recruited bots) starts after the launch,
-    with the populations, and the checks wait for it to end too.
+    with the populations, and the checks wait for it to end too.  With
+    ``options.web_port`` (or a ``live`` state given by the caller, who then serves
+    it) the live page follows the run.
     """
+    if live is None and options.web_port is not None:
+        from .live.server import serve_live
+
+        live = LiveState(scenario.name)
+        async with trio.open_nursery() as web:
+            url = await web.start(functools.partial(serve_live, live, port=options.web_port))
+            (console or Console(stderr=True)).print(f"live page: {url}", highlight=False, soft_wrap=True)
+            report = await run_scenario_async(scenario, target, options, console=console, alongside=alongside, live=live)
+            await live_ended(live)
+            web.cancel_scope.cancel()
+        return report
     seed = scenario.seed if options.seed is None else options.seed
     if options.participants is not None:
         scenario = scenario.with_participants(options.participants)
@@ -140,6 +158,10 @@ async def run_scenario_async(
         stats = RunStats(origin=trio.current_time()).attach(events)
         t0 = trio.current_time()
         async with trio.open_nursery() as nursery:
+            if live is not None:
+                live.attach(events)
+                live.start(stats, engine)
+                nursery.start_soon(live.watch_networks, functools.partial(read_snapshot, side))
             if options.progress:
                 progress = Progress(console, stats, engine, virtual=options.virtual)
                 await nursery.start(progress.run)
@@ -189,7 +211,18 @@ async def run_scenario_async(
     )
     if options.progress:
         console.print(summary_tables(stats, checks, thresholds))
+    if live is not None:
+        if snapshot is not None:
+            live.set_snapshot(snapshot)
+        live.finish(report.to_dict())
     return report
+
+
+async def live_ended(live: LiveState, *, grace: float = 2.0) -> None:
+    """Give the pages still open up to ``grace`` seconds to receive the run's end."""
+    with trio.move_on_after(grace):
+        while live.watchers:
+            await live.changed()
 
 
 def run_scenario(
