@@ -16,6 +16,7 @@ import math
 import os
 import re
 import socket
+import sys
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -55,6 +56,8 @@ class BotRunOptions:
     url: str | None = None
     #: Print a progress line this often (seconds); None for no progress.
     progress_every: float | None = None
+    #: Serve the live report page on this loopback port (0: a free one; None: no page).
+    web_port: int | None = None
 
 
 def is_experiment_folder(path: Path) -> bool:
@@ -158,6 +161,8 @@ async def _run_served(
     def make_bot(url: str, assignment_id: str, worker_id: str, hit_id: str) -> Any:
         return make(url, assignment_id=assignment_id, worker_id=worker_id, hit_id=hit_id)
 
+    run = RecruitedRun()
+    live = None
     async with trio.open_nursery() as nursery:
         if options.progress_every:
             nursery.start_soon(_progress, stats, events, options.progress_every)
@@ -165,6 +170,8 @@ async def _run_served(
             await nursery.start(serve, recorded(app, events), settings)
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
             side = DallingerClient(http, Events())
+            if options.web_port is not None:
+                live = await _start_live(nursery, f"{file.experiment_class.__name__} bots", stats, events, run, side, options.web_port)
             if options.url is None:
                 launch = await http.post("/launch")
                 if launch.status_code != 200:
@@ -175,15 +182,44 @@ async def _run_served(
                 count = options.participants or exp.initial_recruitment_size
                 exp.recruiter.recruit(n=count)
                 recruiting = lambda: False  # noqa: E731
-            run = await run_recruited_bots(
-                recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout
+            await run_recruited_bots(
+                recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout, run=run
             )
             snapshot = await read_snapshot(side)
             if options.url is None:
                 checks = _checks(exp, run)
             else:
                 checks = await _remote_checks(http, run)
+            report = _folder_report(file, make, is_http, options, stats, checks, snapshot, run, t0)
+            if live is not None:
+                from .engine.runner import live_ended
+
+                live.set_snapshot(snapshot)
+                live.finish(report.to_dict())
+                await live_ended(live)
         nursery.cancel_scope.cancel()
+    return report
+
+
+async def _start_live(nursery: trio.Nursery, name: str, stats: RunStats, events: Events, run: RecruitedRun, side: DallingerClient, port: int) -> Any:
+    """Serve the live page of a folder run (its URL printed first); return its state."""
+    from functools import partial
+
+    from .engine.live.server import serve_live
+    from .engine.live.state import LiveState
+
+    live = LiveState(name, recruited=run.bots).attach(events)
+    url = await nursery.start(partial(serve_live, live, port=port))
+    print(f"live page: {url}", file=sys.stderr, flush=True)
+    live.start(stats)
+    nursery.start_soon(live.watch_networks, partial(read_snapshot, side))
+    return live
+
+
+def _folder_report(
+    file: ExperimentFile, make: type, is_http: bool, options: BotRunOptions, stats: RunStats,
+    checks: list[CheckResult], snapshot: Any, run: RecruitedRun, t0: float,
+) -> RunReport:
     return RunReport(
         scenario=f"{file.experiment_class.__name__} bots",
         seed=options.seed,
@@ -324,24 +360,24 @@ def run_scenario_with_own_bots(
             send, recruits = trio.open_memory_channel[str](math.inf)
             exp.recruiter.dispatch = send.send_nowait
             limiter = trio.CapacityLimiter(bot_options.http_bots if is_http else bot_options.browsers)
-            runs: list[RecruitedRun] = []
+            runs: list[RecruitedRun] = [RecruitedRun()]
 
             async def own_bots() -> None:
-                runs.append(
-                    await run_recruited_bots(
-                        recruits,
-                        lambda url, a, w, h: make(url, assignment_id=a, worker_id=w, hit_id=h),
-                        recruiting=lambda: exp.recruiter.open,
-                        events=Events(),
-                        limiter=limiter,
-                        timeout=bot_options.timeout,
-                    )
+                await run_recruited_bots(
+                    recruits,
+                    lambda url, a, w, h: make(url, assignment_id=a, worker_id=w, hit_id=h),
+                    recruiting=lambda: exp.recruiter.open,
+                    events=Events(),
+                    limiter=limiter,
+                    timeout=bot_options.timeout,
+                    run=runs[0],
                 )
 
             async with trio.open_nursery() as nursery:
                 await nursery.start(serve, app, settings)
                 report = await run_scenario_async(
-                    scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots
+                    scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots,
+                    recruited=runs[0].bots,
                 )
                 nursery.cancel_scope.cancel()
             report.checks.extend(_checks(exp, runs[0]))

@@ -29,7 +29,7 @@ from ..engine.runner import RunOptions, run_scenario
 from ..engine.scenario import Scenario
 from ..experiment_bots import is_experiment_folder
 from . import scenario_files
-from .args import OneLineParser
+from .args import OneLineParser, shown, user_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the example scenarios shipped with simlab", allow_abbrev=False)
     new = sub.add_parser("new", help="write a commented starting scenario NAME.py", allow_abbrev=False)
     new.add_argument("name", help="scenario name (a Python identifier); writes NAME.py")
-    new.add_argument("--dir", type=Path, default=Path("."), help="folder to write it in (default: the current one)")
+    new.add_argument("--dir", type=user_path, default=".", help="folder to write it in (default: the current one)")
     run = sub.add_parser("run", help="run one scenario and report", allow_abbrev=False)
     run.add_argument(
         "scenario",
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--participants", "-n", type=int, help="rescale the participant populations to N bots")
     run.add_argument("--seed", "-s", type=int, help="run seed (default: the scenario's)")
     run.add_argument("--url", help="run against this server instead of in-process (e.g. http://127.0.0.1:5000)")
-    run.add_argument("--report", type=Path, metavar="DIR", help="write report.json and report.html into DIR")
+    run.add_argument("--report", type=user_path, metavar="DIR", help="write report.json and report.html into DIR")
     run.add_argument("--clock", choices=("virtual", "real"), help="in-process clock (default virtual; --url is always real)")
     run.add_argument("--client", choices=("shared", "per-bot"), help="httpx client sharing (default: shared in-process, per-bot with --url)")
     run.add_argument("--no-snapshot", action="store_true", help="skip reading the final state (no digest, no network pictures)")
@@ -172,7 +172,7 @@ def _verdict(console: Console, report: RunReport, report_dir: Path | None, extra
     data_digest = report.snapshot.digest() if report.snapshot else "not read"
     console.print(f"{report.scenario}: {verdict} · seed {report.seed}{extra} · final state {data_digest}", highlight=False)
     if report_dir is not None:
-        console.print(f"report: {report_dir / 'report.html'}", highlight=False)
+        console.print(f"report: {shown(report_dir / 'report.html')}", highlight=False)
 
 
 def _list() -> int:
@@ -190,7 +190,7 @@ def _new(args: argparse.Namespace, console: Console) -> int:
     except (ValueError, FileExistsError) as exc:
         console.print(f"simlab scenario: {exc}", markup=False)
         return 2
-    print(f"wrote {path}\nrun it with: simlab scenario run {path}")
+    print(f"wrote {shown(path)}\nrun it with: simlab scenario run {shown(path)}")
     return 0
 
 

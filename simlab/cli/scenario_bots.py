@@ -32,6 +32,7 @@ def run_folder(args: argparse.Namespace, console: Console, verdict: object) -> i
         mode=args.mode,
         url=args.url,
         progress_every=None if args.quiet else 2.0,
+        web_port=args.web,
     )
     try:
         report = run_experiment_bots(Path(args.scenario), options)

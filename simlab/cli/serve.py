@@ -24,7 +24,7 @@ import trio
 
 from ..config import Settings
 from ..errors import ConfigError
-from .args import OneLineParser
+from .args import OneLineParser, user_path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "experiment",
         nargs="?",
-        type=Path,
+        type=user_path,
         help="experiment file, or a Dallinger experiment folder (default: Dallinger's base experiment)",
     )
     parser.add_argument(
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default 5000)")
     parser.add_argument("--in-memory", action="store_true", help="keep state in memory only (no data folder)")
-    parser.add_argument("--data-dir", type=Path, default=None, help="folder of the durable database (default ./simlab-data)")
+    parser.add_argument("--data-dir", type=user_path, default=None, help="folder of the durable database (default ./simlab-data)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the experiment's random choices")
     parser.add_argument("--auth-level", default=None, choices=["", "DEMO", "STUDY"], help="oTree auth level (env OTREE_AUTH_LEVEL)")
     parser.add_argument("--rest-key", default=None, help="oTree REST key (env OTREE_REST_KEY)")

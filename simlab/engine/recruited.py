@@ -72,15 +72,17 @@ async def run_recruited_bots(
     limiter: trio.CapacityLimiter,
     timeout: float,
     idle_grace: float = 2.0,
+    run: RecruitedRun | None = None,
 ) -> RecruitedRun:
     """Start a bot for every URL on ``recruits`` until all have finished and no new one is recruited.
 
     ``make_bot(url, assignment_id, worker_id, hit_id)`` builds a bot (Dallinger's
     ``BotBase`` constructor arguments); ``recruiting()`` tells whether the
     experiment may still recruit.  A bot whose ``run_experiment`` raises, or that
-    is still running at ``timeout``, counts as failed.
+    is still running at ``timeout``, counts as failed.  Pass ``run`` to watch its
+    ``bots`` fill in while the run goes (the live page does).
     """
-    run = RecruitedRun()
+    run = RecruitedRun() if run is None else run
     running = 0
     changed = trio.Event()
 

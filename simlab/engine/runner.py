@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -120,18 +120,20 @@ async def run_scenario_async(
     console: Console | None = None,
     alongside: Callable[[], Awaitable[None]] | None = None,
     live: LiveState | None = None,
+    recruited: Sequence[Any] | None = None,
 ) -> RunReport:
     """Run ``scenario`` against ``target`` inside the current trio run and return its report.
 
     ``alongside`` (e.g. an experiment's own recruited bots) starts after the launch,
     with the populations, and the checks wait for it to end too.  With
     ``options.web_port`` (or a ``live`` state given by the caller, who then serves
-    it) the live page follows the run.
+    it) the live page follows the run; ``recruited`` (an experiment's own bots'
+    records) is shown there too.
     """
     if live is None and options.web_port is not None:
         from .live.server import serve_live
 
-        live = LiveState(scenario.name)
+        live = LiveState(scenario.name, recruited=recruited)
         async with trio.open_nursery() as web:
             url = await web.start(functools.partial(serve_live, live, port=options.web_port))
             (console or Console(stderr=True)).print(f"live page: {url}", highlight=False, soft_wrap=True)
