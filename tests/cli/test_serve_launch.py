@@ -91,3 +91,6 @@ def test_the_readmes_otree_walkthrough_opens_the_room() -> None:
         page = httpx.get(url + "/room/lab", params={"participant_label": "P1"}, follow_redirects=True)
         assert page.status_code == 200, page.text[:300]
         assert "/exp" in str(page.url)
+        participant_id = page.url.params["participant_id"]
+        node = httpx.post(f"{url}/node/{participant_id}")  # what the experiment page does next
+        assert node.status_code == 200, node.text[:300]
