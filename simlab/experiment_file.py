@@ -15,7 +15,7 @@ from typing import Any
 
 from . import pyfile
 from .domain import Experiment
-from .domain.config import KEY_TYPES, Config, read_config_txt
+from .domain.config import KEY_TYPES, Config, ConfigValueError, read_config_txt
 from .domain.otree import StudySettings
 from .errors import ConfigError
 from .experiment_package import import_experiment_package, imports_dallinger
@@ -40,6 +40,8 @@ class ExperimentFile:
     views: Any = None
     #: Whether the experiment is written against ``dallinger`` (served through simlab.compat).
     dallinger: bool = False
+    #: The keys whose values came from the folder's config.txt (errors in them name the file).
+    config_file_keys: frozenset[str] = frozenset()
 
     @property
     def folder(self) -> Path:
@@ -54,8 +56,14 @@ class ExperimentFile:
         return self.folder / "static"
 
     def make_config(self) -> Config:
-        """A fresh, typed configuration for one app of this experiment."""
-        return Config(self.config, self.config_types)
+        """A fresh, typed configuration for one app of this experiment; a bad config.txt value names the file."""
+        try:
+            return Config(self.config, self.config_types)
+        except ConfigValueError as exc:
+            config_txt = self.folder / "config.txt"
+            if exc.key in self.config_file_keys:
+                raise ConfigError(f"{config_txt}: {exc}") from None
+            raise
 
 
 def import_file(path: Path, kind: str = "experiment") -> ModuleType:
@@ -108,7 +116,9 @@ def load_experiment_file(path: str | Path, *, mode: str | None = None) -> Experi
         if mode is not None:
             config["mode"] = mode
         study = StudySettings.from_namespace(vars(module), path.parent)
-        return ExperimentFile(path=path, module=module, experiment_class=experiment_class, config=config, study=study)
+        return ExperimentFile(
+            path=path, module=module, experiment_class=experiment_class, config=config, study=study, config_file_keys=frozenset(raw)
+        )
     from . import compat
     from .compat.config import loading
 
@@ -147,4 +157,5 @@ def load_experiment_file(path: str | Path, *, mode: str | None = None) -> Experi
         study=study,
         views=compat.experiment_views(experiment_class, module),
         dallinger=True,
+        config_file_keys=frozenset(raw),
     )

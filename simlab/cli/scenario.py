@@ -30,6 +30,7 @@ from ..engine.scenario import Scenario
 from ..experiment_bots import is_experiment_folder
 from . import scenario_files
 from .args import OneLineParser, shown, user_path
+from .urls import check_url
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -229,16 +230,3 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
 def fail(console: Console, line: str) -> None:
     """Print an error as one line: no wrapping at the terminal width, no markup."""
     console.print(line, soft_wrap=True, highlight=False, markup=False)
-
-
-def check_url(url: str) -> str | None:
-    """Why ``url`` cannot be driven (one line), or None once a server answered there (any status)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"--url must be an http(s) URL such as http://127.0.0.1:5000, got {url!r}"
-    try:
-        with httpx.Client(timeout=10) as client:
-            client.get(url.rstrip("/") + "/")
-    except httpx.HTTPError as exc:
-        return f"cannot reach --url {url}: {type(exc).__name__}: {exc or 'no answer'}"
-    return None
