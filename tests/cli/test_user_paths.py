@@ -34,3 +34,10 @@ def test_new_writes_where_the_user_stands_and_prints_that(tmp_path: Path, monkey
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "wrote " + os.path.join("sub", "mine.py")
     assert (tmp_path / "sub" / "mine.py").is_file()
+
+
+def test_scenario_list_shows_no_rst_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    assert scenario.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "`" not in out
+    assert "POST /node/<id>/transmit" in out
