@@ -62,7 +62,14 @@ async def test_room_errors(create: Callable[..., Any], client: httpx.AsyncClient
     assert (resp.status_code, resp.text) == (404, "Invalid room specified in url")
     await create("solo", 2, room_name="lab")
     resp = await client.get("/room/lab?participant_label=mallory")
-    assert resp.status_code == 404 and "This participant label was not found" in resp.text
+    # what oTree 6.0.15 shows a person: its welcome page, the label field saying the label is unknown
+    assert resp.status_code == 404 and '<p class="error" data-field-error="participant_label">This participant label was not found</p>' in resp.text
+    assert "{'participant_label'" not in resp.text and 'value="mallory"' in resp.text
+    assert '<link rel="stylesheet" href="/static/css/simlab-pages.css">' in resp.text
+    assert (await client.get("/static/css/simlab-pages.css")).status_code == 200
+    # past the welcome page (welcome_page_ok=1), oTree's own bare answer
+    resp = await client.get("/room/lab?participant_label=mallory&welcome_page_ok=1")
+    assert (resp.status_code, resp.text) == (404, "<pre>{'participant_label': 'This participant label was not found'}</pre>")
     resp = await client.get("/room/lab")  # a label file but no label: ask for it
     assert resp.status_code == 200 and 'name="participant_label"' in resp.text
 

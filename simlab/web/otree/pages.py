@@ -21,6 +21,7 @@ from ...domain import otree
 from ...domain.otree import StudySettings
 from ...errors import InvalidRequest, InvalidState, NotFound, SimlabError
 from ..admin import authorized, challenge
+from ..html_page import HTML, html_page
 from .wire import not_found_text, text
 
 if TYPE_CHECKING:
@@ -28,17 +29,22 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("simlab.web.otree")
 
-HTML = "text/html; charset=utf-8"
 #: How often the waiting page of a room without a session reloads itself (seconds).
 WAIT_RELOAD_SECONDS = 5
 
 
-def page(title: str, body: str, *, refresh: int | None = None) -> Response:
-    meta = f'<meta http-equiv="refresh" content="{refresh}">\n' if refresh else ""
-    return Response(
-        f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n{meta}<title>{escape(title)}</title>\n</head>\n'
-        f"<body>\n{body}\n</body>\n</html>\n",
-        content_type=HTML,
+page = html_page
+
+
+def label_form(title: str, label: str | None = None, *, error: str | None = None) -> str:
+    """oTree's room welcome page: the label field (filled in when given), and its error when the label is unknown."""
+    shown = f'<p class="error" data-field-error="participant_label">{escape(error)}</p>\n' if error else ""
+    value = f' value="{escape(label)}"' if label else ""
+    return (
+        f"<h1>{escape(title)}</h1>\n<form method=\"get\">\n{shown}"
+        f'<label for="participant_label">Participant label:</label>\n'
+        f'<input id="participant_label" name="participant_label"{value} required>\n'
+        '<button type="submit">Start</button>\n</form>'
     )
 
 
@@ -80,18 +86,16 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
             return text("Invalid room specified in url", 404)
         label = request.args.get("participant_label") or None
         if label is None and definition.labels is not None:
-            return page(
-                definition.display_name,
-                f"<h1>{escape(definition.display_name)}</h1>\n"
-                '<form method="get">\n<label>Please enter your participant label: '
-                '<input name="participant_label" required></label>\n<button type="submit">Next</button>\n</form>',
-            )
+            return page(definition.display_name, label_form(definition.display_name))
         try:
             participant = run(lambda: otree.join_room(store, study, room_name, label))
         except otree.LabelNotFound:
-            # oTree 6.0.15's answer (observed): its form errors as a dict in an HTML <pre>
-            error = {"participant_label": "This participant label was not found"}
-            return Response(f"<pre>{error}</pre>", status=404, content_type="text/html; charset=utf-8")
+            message = "This participant label was not found"
+            if request.args.get("welcome_page_ok"):
+                # oTree 6.0.15 past its welcome page (views/participant.py): the form errors as a dict in a <pre>
+                return Response(f"<pre>{ {'participant_label': message} }</pre>", status=404, content_type=HTML)
+            # what a person sees in oTree: the welcome page, its label field showing the error
+            return page(definition.display_name, label_form(definition.display_name, label, error=message), status=404)
         except otree.SessionFull:
             return text("Session is full: every participant of this session has already started.", 404)
         if participant is None:
