@@ -47,5 +47,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point; a Ctrl-C before a command's own handling is in place is one line, 130."""
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        print("simlab: interrupted", file=sys.stderr)
+        status = 130
+    sys.exit(status)

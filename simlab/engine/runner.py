@@ -29,6 +29,7 @@ from .dallinger_client import DallingerClient
 from .engine import Engine
 from .events import Events
 from .inprocess import build_app, server_settings
+from .interrupt import Interrupt
 from .live.state import LiveState
 from .otree_client import OTreeClient
 from .progress import Progress, summary_tables
@@ -70,6 +71,8 @@ class RunOptions:
     retry: RetryPolicy = RetryPolicy()
     #: Serve the live report page on this loopback port while the run goes (0: a free port; None: no page).
     web_port: int | None = None
+    #: SIGINT/SIGTERM stop the bots and the run still reports (the command sets it; main thread only).
+    handle_signals: bool = False
 
     @property
     def virtual(self) -> bool:
@@ -121,6 +124,7 @@ async def run_scenario_async(
     alongside: Callable[[], Awaitable[None]] | None = None,
     live: LiveState | None = None,
     recruited: Sequence[Any] | None = None,
+    interrupt: Interrupt | None = None,
 ) -> RunReport:
     """Run ``scenario`` against ``target`` inside the current trio run and return its report.
 
@@ -128,7 +132,8 @@ async def run_scenario_async(
     with the populations, and the checks wait for it to end too.  With
     ``options.web_port`` (or a ``live`` state given by the caller, who then serves
     it) the live page follows the run; ``recruited`` (an experiment's own bots'
-    records) is shown there too.
+    records) is shown there too.  An ``interrupt`` (Ctrl-C, SIGTERM) stops the bots and
+    the alongside; the report then says so (``extra["interrupted"]``) and fails.
     """
     if live is None and options.web_port is not None:
         from .live.server import serve_live
@@ -137,7 +142,9 @@ async def run_scenario_async(
         async with trio.open_nursery() as web:
             url = await web.start(functools.partial(serve_live, live, port=options.web_port))
             (console or Console(stderr=True)).print(f"live page: {url}", highlight=False, soft_wrap=True)
-            report = await run_scenario_async(scenario, target, options, console=console, alongside=alongside, live=live)
+            report = await run_scenario_async(
+                scenario, target, options, console=console, alongside=alongside, live=live, interrupt=interrupt
+            )
             await live_ended(live)
             web.cancel_scope.cancel()
         return report
@@ -153,50 +160,62 @@ async def run_scenario_async(
     )
     side_events = Events()  # launch, snapshot and checks: not part of the run's stats
     real0 = time.perf_counter()
-    async with source.open(), source.client() as http:
-        side = DallingerClient(http, side_events, retry=options.retry, jitter=derive_random(seed, "side"))
-        if scenario.launch:
-            await side.launch()
-        stats = RunStats(origin=trio.current_time()).attach(events)
-        t0 = trio.current_time()
-        async with trio.open_nursery() as nursery:
-            if live is not None:
-                live.attach(events)
-                live.start(stats, engine)
-                nursery.start_soon(live.watch_networks, functools.partial(read_snapshot, side))
-            if options.progress:
-                progress = Progress(console, stats, engine, virtual=options.virtual)
-                await nursery.start(progress.run)
-            if alongside is not None:
-                alongside_done = trio.Event()
+    bots_scope, rest_scope = trio.CancelScope(), trio.CancelScope()
+    if interrupt is not None:  # first signal: stop the bots; second: cut the final reading short too
+        interrupt.on_first(engine.stop)
+        interrupt.on_first(bots_scope.cancel)
+        interrupt.on_second(rest_scope.cancel)
+    stats = RunStats(origin=trio.current_time()).attach(events)
+    t0, run_seconds = trio.current_time(), None
+    snapshot: Snapshot | None = None
+    checks: list[CheckResult] = [CheckResult("final_state", False, "not read: the run was stopped before its end")]
+    with rest_scope:
+        async with source.open(), source.client() as http:
+            side = DallingerClient(http, side_events, retry=options.retry, jitter=derive_random(seed, "side"))
+            with bots_scope:
+                if scenario.launch:
+                    await side.launch()
+                stats.origin = t0 = trio.current_time()
+                async with trio.open_nursery() as nursery:
+                    if live is not None:
+                        live.attach(events)
+                        live.start(stats, engine)
+                        nursery.start_soon(live.watch_networks, functools.partial(read_snapshot, side))
+                    if options.progress:
+                        progress = Progress(console, stats, engine, virtual=options.virtual)
+                        await nursery.start(progress.run)
+                    if alongside is not None:
+                        alongside_done = trio.Event()
 
-                async def run_alongside() -> None:
-                    try:
-                        await alongside()
-                    finally:
-                        alongside_done.set()
+                        async def run_alongside() -> None:
+                            try:
+                                await alongside()
+                            finally:
+                                alongside_done.set()
 
-                nursery.start_soon(run_alongside)
-            await engine.run()
-            if alongside is not None:
-                await alongside_done.wait()
-            nursery.cancel_scope.cancel()
+                        nursery.start_soon(run_alongside)
+                    await engine.run()
+                    if alongside is not None:
+                        await alongside_done.wait()
+                    nursery.cancel_scope.cancel()
+            run_seconds = trio.current_time() - t0
+            unread: CheckResult | None = None
+            try:
+                snapshot = await read_snapshot(side) if options.snapshot else None
+            except ApiError as exc:  # a server gone at the end still leaves a report of the run
+                snapshot, unread = None, CheckResult("final_state", False, f"reading the final state failed: {exc}")
+            ctx = CheckContext(
+                dallinger=side,
+                otree=OTreeClient(http, side_events, retry=options.retry, rest_key=options.otree_rest_key),
+                snapshot=snapshot if snapshot is not None else Snapshot(),
+                stats=stats,
+                engine=engine.statistics(),
+                decisions=engine.decisions,
+                observations=engine.observations,
+            )
+            checks = [unread] if unread else [await run_check(fn, ctx) for fn in scenario.checks]
+    if run_seconds is None:  # a second signal cut the run short before its end was measured
         run_seconds = trio.current_time() - t0
-        unread: CheckResult | None = None
-        try:
-            snapshot = await read_snapshot(side) if options.snapshot else None
-        except ApiError as exc:  # a server gone at the end still leaves a report of the run
-            snapshot, unread = None, CheckResult("final_state", False, f"reading the final state failed: {exc}")
-        ctx = CheckContext(
-            dallinger=side,
-            otree=OTreeClient(http, side_events, retry=options.retry, rest_key=options.otree_rest_key),
-            snapshot=snapshot if snapshot is not None else Snapshot(),
-            stats=stats,
-            engine=engine.statistics(),
-            decisions=engine.decisions,
-            observations=engine.observations,
-        )
-        checks = [unread] if unread else [await run_check(fn, ctx) for fn in scenario.checks]
     thresholds = scenario.thresholds.evaluate(stats)
     report = RunReport(
         scenario=scenario.name,
@@ -211,7 +230,9 @@ async def run_scenario_async(
         duration={"run": run_seconds, "real": time.perf_counter() - real0},
         description=scenario.description,
     )
-    if options.progress:
+    if interrupt is not None and interrupt.signal is not None:
+        mark_interrupted(report, interrupt)
+    elif options.progress:
         console.print(summary_tables(stats, checks, thresholds))
     if live is not None:
         if snapshot is not None:
@@ -220,11 +241,29 @@ async def run_scenario_async(
     return report
 
 
+def mark_interrupted(report: RunReport, interrupt: Interrupt) -> None:
+    """Say in the report that a signal stopped the run (a failed threshold, ``extra["interrupted"]``)."""
+    report.extra["interrupted"] = interrupt.signal
+    report.thresholds.append(CheckResult("not_interrupted", False, f"stopped by {interrupt.signal}: the report holds what happened until then"))
+
+
 async def live_ended(live: LiveState, *, grace: float = 2.0) -> None:
     """Give the pages still open up to ``grace`` seconds to receive the run's end."""
     with trio.move_on_after(grace):
         while live.watchers:
             await live.changed()
+
+
+async def with_signals(options: RunOptions, run: Callable[..., Awaitable[RunReport]]) -> RunReport:
+    """``run(interrupt=...)``, with SIGINT/SIGTERM turned into its interrupt when ``options.handle_signals``."""
+    if not options.handle_signals:
+        return await run()
+    interrupt = Interrupt()
+    async with trio.open_nursery() as nursery:
+        await nursery.start(interrupt.watch)
+        report = await run(interrupt=interrupt)
+        nursery.cancel_scope.cancel()
+    return report
 
 
 def run_scenario(
@@ -243,7 +282,7 @@ def run_scenario(
         if key:
             options = replace(options, otree_rest_key=key)
     clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
-    main = functools.partial(run_scenario_async, scenario, target, options, console=console)
+    main = functools.partial(with_signals, options, functools.partial(run_scenario_async, scenario, target, options, console=console))
     report: RunReport = trio.run(main, clock=clock)
     if options.report_dir is not None:
         report.write(options.report_dir)
