@@ -31,13 +31,16 @@ from .config import Settings
 from .domain.context import serving as serving_experiment
 from .engine.dallinger_client import DallingerClient
 from .engine.events import Events, RequestEvent
+from .engine.interrupt import Interrupt
 from .engine.recruited import RecruitedRun, run_recruited_bots
 from .engine.report import RunReport
+from .engine.runner import mark_interrupted
 from .engine.scenario import CheckResult
 from .engine.snapshot import read_snapshot
 from .engine.stats import RunStats
 from .errors import ConfigError
 from .experiment_file import ExperimentFile, load_experiment_file
+from .compat.dallinger import browsers
 from .serving import serve
 from .web import create_app
 
@@ -58,6 +61,8 @@ class BotRunOptions:
     progress_every: float | None = None
     #: Serve the live report page on this loopback port (0: a free one; None: no page).
     web_port: int | None = None
+    #: SIGINT/SIGTERM stop the bots (browsers reaped) and the run still reports (main thread only).
+    handle_signals: bool = False
 
 
 def is_experiment_folder(path: Path) -> bool:
@@ -142,11 +147,22 @@ async def _run(
 ) -> RunReport:
     # bots' threads inherit this context, so their get_config() reads the served experiment's
     with serving_experiment(app.experiment):
-        return await _run_served(app, file, make, is_http, settings, options)
+        try:
+            if not options.handle_signals:
+                return await _run_served(app, file, make, is_http, settings, options, None)
+            interrupt = Interrupt()
+            async with trio.open_nursery() as nursery:
+                await nursery.start(interrupt.watch)
+                report = await _run_served(app, file, make, is_http, settings, options, interrupt)
+                nursery.cancel_scope.cancel()
+            return report
+        finally:
+            browsers.reap()  # no chromedriver or Chromium outlives the run
 
 
 async def _run_served(
-    app: Any, file: ExperimentFile, make: type, is_http: bool, settings: Settings, options: BotRunOptions
+    app: Any, file: ExperimentFile, make: type, is_http: bool, settings: Settings, options: BotRunOptions,
+    interrupt: Interrupt | None,
 ) -> RunReport:
     exp = app.experiment
     events = Events()
@@ -182,15 +198,23 @@ async def _run_served(
                 count = options.participants or exp.initial_recruitment_size
                 exp.recruiter.recruit(n=count)
                 recruiting = lambda: False  # noqa: E731
-            await run_recruited_bots(
-                recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout, run=run
-            )
+            with trio.CancelScope() as bots_scope:
+                if interrupt is not None:
+                    interrupt.on_first(bots_scope.cancel)
+                    interrupt.on_first(browsers.reap)  # an abandoned bot thread's browser goes with it
+                await run_recruited_bots(
+                    recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout, run=run
+                )
+            if interrupt is not None and interrupt.signal is not None:
+                stopped_by(run, interrupt.signal)
             snapshot = await read_snapshot(side)
             if options.url is None:
                 checks = _checks(exp, run)
             else:
                 checks = await _remote_checks(http, run)
             report = _folder_report(file, make, is_http, options, stats, checks, snapshot, run, t0)
+            if interrupt is not None and interrupt.signal is not None:
+                mark_interrupted(report, interrupt)
             if live is not None:
                 from .engine.runner import live_ended
 
@@ -199,6 +223,13 @@ async def _run_served(
                 await live_ended(live)
         nursery.cancel_scope.cancel()
     return report
+
+
+def stopped_by(run: RecruitedRun, signal_name: str) -> None:
+    """The bots still running when a signal came: stopped, and said so."""
+    for bot in run.bots:
+        if bot.outcome is None:
+            bot.outcome, bot.error = "stopped", f"stopped by {signal_name}"
 
 
 async def _start_live(nursery: trio.Nursery, name: str, stats: RunStats, events: Events, run: RecruitedRun, side: DallingerClient, port: int) -> Any:
@@ -375,10 +406,20 @@ def run_scenario_with_own_bots(
 
             async with trio.open_nursery() as nursery:
                 await nursery.start(serve, app, settings)
-                report = await run_scenario_async(
-                    scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots,
-                    recruited=runs[0].bots,
-                )
+                interrupt = None
+                if options.handle_signals:
+                    interrupt = Interrupt()
+                    interrupt.on_first(browsers.reap)
+                    await nursery.start(interrupt.watch)
+                try:
+                    report = await run_scenario_async(
+                        scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots,
+                        recruited=runs[0].bots, interrupt=interrupt,
+                    )
+                finally:
+                    browsers.reap()
+                if interrupt is not None and interrupt.signal is not None:
+                    stopped_by(runs[0], interrupt.signal)
                 nursery.cancel_scope.cancel()
             report.checks.extend(_checks(exp, runs[0]))
             report.extra["recruited_bots"] = [vars(b) for b in runs[0].bots]

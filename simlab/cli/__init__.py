@@ -53,4 +53,10 @@ def run() -> None:
     except KeyboardInterrupt:
         print("simlab: interrupted", file=sys.stderr)
         status = 130
+    except BaseExceptionGroup as group:  # a Ctrl-C that reached a trio run before its own handling
+        interrupts, others = group.split(KeyboardInterrupt)
+        if interrupts is None or others is not None:
+            raise
+        print("simlab: interrupted", file=sys.stderr)
+        status = 130
     sys.exit(status)

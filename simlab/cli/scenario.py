@@ -124,6 +124,7 @@ def main(argv: list[str]) -> int:
         snapshot=not args.no_snapshot,
         otree_rest_key=args.rest_key,
         web_port=args.web,
+        handle_signals=True,
     )
     if args.url is not None:
         unreachable = check_url(args.url)
@@ -150,11 +151,25 @@ def main(argv: list[str]) -> int:
     except ApiError as exc:
         fail(console, f"simlab scenario: the run stopped: {exc}")
         return 2
-    except KeyboardInterrupt:
-        console.print("simlab scenario: interrupted", highlight=False)
+    except KeyboardInterrupt:  # before the run's own handling was in place: nothing ran yet
+        console.print("simlab scenario: interrupted before the run started", highlight=False)
+        return 130
+    if report.extra.get("interrupted"):
+        interrupted(console, report, args.report)
         return 130
     _verdict(console, report, args.report)
     return 0 if report.passed else 1
+
+
+def interrupted(console: Console, report: RunReport, report_dir: Path | None) -> None:
+    """The one line of a run a signal stopped: what it did until then, and where the report is."""
+    bots = report.stats.bots()
+    where = f"; report: {shown(report_dir / 'report.html')}" if report_dir is not None else ""
+    fail(
+        console,
+        f"simlab scenario: {report.scenario}: stopped by {report.extra['interrupted']} after {report.duration.get('run', 0):.1f} s: "
+        f"{bots.finished} bots finished, {bots.failed} failed, {bots.stopped} stopped, {report.stats.total.count} requests{where}",
+    )
 
 
 def make_console() -> Console:

@@ -166,7 +166,7 @@ async def run_scenario_async(
         interrupt.on_first(bots_scope.cancel)
         interrupt.on_second(rest_scope.cancel)
     stats = RunStats(origin=trio.current_time()).attach(events)
-    t0, run_seconds = trio.current_time(), None
+    t0, run_seconds = trio.current_time(), None  # type: float, float | None
     snapshot: Snapshot | None = None
     checks: list[CheckResult] = [CheckResult("final_state", False, "not read: the run was stopped before its end")]
     with rest_scope:
