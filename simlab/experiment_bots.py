@@ -18,13 +18,15 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import outcome
 import trio
 
 from .config import Settings
@@ -34,6 +36,7 @@ from .engine.events import Events, RequestEvent
 from .engine.interrupt import Interrupt
 from .engine.recruited import RecruitedRun, run_recruited_bots
 from .engine.report import RunReport
+from .engine.inprocess import experiment_errors
 from .engine.runner import mark_interrupted
 from .engine.scenario import CheckResult
 from .engine.snapshot import read_snapshot
@@ -139,7 +142,40 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
         settings = Settings(seed=options.seed).with_values(host="127.0.0.1", port=free_port())
     app = create_app(file.experiment_class, settings=settings, config=config, folder=file.folder, study=file.study, views=file.views)
     os.chdir(file.folder)  # Dallinger runs an experiment (and its bots) from its folder
-    return trio.run(_run, app, file, make, is_http, settings, options)
+    with sole_error():
+        return trio.run(_run, app, file, make, is_http, settings, options)
+
+
+@contextmanager
+def sole_error() -> Iterator[None]:
+    """Re-raise the one error a trio nursery wrapped in an ExceptionGroup (a failed launch, a bad config) as itself."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        leaves = list(_leaves(group))
+        if len(leaves) == 1 and isinstance(leaves[0], Exception):
+            raise leaves[0] from None
+        raise
+
+
+def _leaves(group: BaseExceptionGroup) -> Iterator[BaseException]:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _leaves(exc)
+        else:
+            yield exc
+
+
+def launch_failed(file: ExperimentFile, app: Any, launch: httpx.Response) -> ConfigError:
+    """The launch's failure in one line, then what the experiment's own code raised, at its own lines."""
+    try:
+        message = launch.json().get("message") or launch.text[:300]
+    except ValueError:
+        message = launch.text[:300]
+    error = ConfigError(f"{file.path}: POST /launch answered {launch.status_code}: {message}")
+    for raised in experiment_errors(app):
+        error.add_note("\n".join([raised["error"], *raised["traceback"]]))
+    return error
 
 
 async def _run(
@@ -153,9 +189,9 @@ async def _run(
             interrupt = Interrupt()
             async with trio.open_nursery() as nursery:
                 await nursery.start(interrupt.watch)
-                report = await _run_served(app, file, make, is_http, settings, options, interrupt)
+                result = await outcome.acapture(_run_served, app, file, make, is_http, settings, options, interrupt)
                 nursery.cancel_scope.cancel()
-            return report
+            return result.unwrap()
         finally:
             browsers.reap()  # no chromedriver or Chromium outlives the run
 
@@ -191,7 +227,7 @@ async def _run_served(
             if options.url is None:
                 launch = await http.post("/launch")
                 if launch.status_code != 200:
-                    raise ConfigError(f"POST /launch answered {launch.status_code}: {launch.text[:300]}")
+                    raise launch_failed(file, app, launch)
                 recruiting = lambda: exp.recruiter.open  # noqa: E731
             else:
                 # A remote server's recruiter is not ours to hear: open the first recruitments here.
@@ -213,6 +249,8 @@ async def _run_served(
             else:
                 checks = await _remote_checks(http, run)
             report = _folder_report(file, make, is_http, options, stats, checks, snapshot, run, t0)
+            if options.url is None:
+                report.extra["experiment_errors"] = experiment_errors(app)
             if interrupt is not None and interrupt.signal is not None:
                 mark_interrupted(report, interrupt)
             if live is not None:
@@ -423,11 +461,13 @@ def run_scenario_with_own_bots(
                 nursery.cancel_scope.cancel()
             report.checks.extend(_checks(exp, runs[0]))
             report.extra["recruited_bots"] = [vars(b) for b in runs[0].bots]
+            report.extra["experiment_errors"] = experiment_errors(app)
             return report
 
     from .engine.runner import run_scenario_async
 
-    report: RunReport = trio.run(main)
+    with sole_error():
+        report: RunReport = trio.run(main)
     if options.report_dir is not None:
         report.write(options.report_dir)
     return report

@@ -150,6 +150,8 @@ def main(argv: list[str]) -> int:
             report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
     except ApiError as exc:
         fail(console, f"simlab scenario: the run stopped: {exc}")
+        for note in getattr(exc, "__notes__", ()):  # what the experiment's own code raised, at its own lines
+            fail(console, note)
         return 2
     except KeyboardInterrupt:  # before the run's own handling was in place: nothing ran yet
         console.print("simlab scenario: interrupted before the run started", highlight=False)
@@ -232,11 +234,12 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
         fail(console, f"simlab scenario: {exc}")
         return 2
     report = outcome.report
+    if outcome.interrupted:
+        interrupted(console, report, args.report)
+        return 130
     for fault in outcome.faults:
         console.print(f"simlab scenario: {fault}", highlight=False, markup=False)
     _verdict(console, report, args.report, f" · {len(report.extra['shards'])} shards")
-    if outcome.interrupted:
-        return 130
     if outcome.faults:
         return 2
     return 0 if report.passed else 1

@@ -39,7 +39,9 @@ def run_folder(args: argparse.Namespace, console: Console, verdict: object) -> i
     try:
         report = run_experiment_bots(Path(args.scenario), options)
     except (ConfigError, WebDriverUnavailable) as exc:
-        console.print(f"simlab scenario: {exc}", markup=False)
+        console.print(f"simlab scenario: {exc}", markup=False, highlight=False, soft_wrap=True)
+        for note in getattr(exc, "__notes__", ()):  # the experiment's own frames
+            console.print(note, markup=False, highlight=False, soft_wrap=True)
         return 2
     if args.report is not None:
         report.write(args.report)

@@ -120,3 +120,9 @@ def create_bot_sessions(app: Any, study: Any, specs: Sequence[Mapping[str, Any]]
                 exp, study, spec["config"], spec.get("num_participants"), room_name=spec.get("room"), label=spec.get("label") or "",
                 is_demo=True, run_mock=True,
             )
+
+
+def experiment_errors(app: Any) -> list[dict[str, Any]]:
+    """The exceptions the experiment's own code raised in ``app`` (their frames only), for the report."""
+    runtime = getattr(app, "extensions", {}).get("simlab")
+    return [error.as_dict() for error in runtime.user_errors.all()] if runtime is not None else []

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import outcome
 import trio
 import trio.testing
 from rich.console import Console
@@ -28,7 +29,7 @@ from .connect import ClientSource, Target
 from .dallinger_client import DallingerClient
 from .engine import Engine
 from .events import Events
-from .inprocess import build_app, server_settings
+from .inprocess import build_app, experiment_errors, server_settings
 from .interrupt import Interrupt
 from .live.state import LiveState
 from .otree_client import OTreeClient
@@ -125,6 +126,7 @@ async def run_scenario_async(
     live: LiveState | None = None,
     recruited: Sequence[Any] | None = None,
     interrupt: Interrupt | None = None,
+    experiment_errors: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> RunReport:
     """Run ``scenario`` against ``target`` inside the current trio run and return its report.
 
@@ -134,6 +136,9 @@ async def run_scenario_async(
     it) the live page follows the run; ``recruited`` (an experiment's own bots'
     records) is shown there too.  An ``interrupt`` (Ctrl-C, SIGTERM) stops the bots and
     the alongside; the report then says so (``extra["interrupted"]``) and fails.
+    ``experiment_errors()`` lists what the experiment's own code raised in the server
+    (in process, the composition root can read it): the report and the launch's
+    failure show it with the researcher's frames.
     """
     if live is None and options.web_port is not None:
         from .live.server import serve_live
@@ -143,7 +148,8 @@ async def run_scenario_async(
             url = await web.start(functools.partial(serve_live, live, port=options.web_port))
             (console or Console(stderr=True)).print(f"live page: {url}", highlight=False, soft_wrap=True)
             report = await run_scenario_async(
-                scenario, target, options, console=console, alongside=alongside, live=live, interrupt=interrupt
+                scenario, target, options, console=console, alongside=alongside, live=live, interrupt=interrupt,
+                experiment_errors=experiment_errors,
             )
             await live_ended(live)
             web.cancel_scope.cancel()
@@ -174,7 +180,12 @@ async def run_scenario_async(
             side = DallingerClient(http, side_events, retry=options.retry, jitter=derive_random(seed, "side"))
             with bots_scope:
                 if scenario.launch:
-                    await side.launch()
+                    try:
+                        await side.launch()
+                    except ApiError as exc:  # e.g. create_network raised: say where, in the researcher's code
+                        for error in experiment_errors() if experiment_errors else []:
+                            exc.add_note("\n".join([error["error"], *error["traceback"]]))
+                        raise
                 stats.origin = t0 = trio.current_time()
                 async with trio.open_nursery() as nursery:
                     if live is not None:
@@ -230,6 +241,8 @@ async def run_scenario_async(
         duration={"run": run_seconds, "real": time.perf_counter() - real0},
         description=scenario.description,
     )
+    if experiment_errors is not None:
+        report.extra["experiment_errors"] = experiment_errors()
     if interrupt is not None and interrupt.signal is not None:
         mark_interrupted(report, interrupt)
     elif options.progress:
@@ -261,9 +274,9 @@ async def with_signals(options: RunOptions, run: Callable[..., Awaitable[RunRepo
     interrupt = Interrupt()
     async with trio.open_nursery() as nursery:
         await nursery.start(interrupt.watch)
-        report = await run(interrupt=interrupt)
+        result = await outcome.acapture(run, interrupt=interrupt)  # the run's own error, not a nursery's group
         nursery.cancel_scope.cancel()
-    return report
+    return result.unwrap()
 
 
 def run_scenario(
@@ -276,13 +289,15 @@ def run_scenario(
         scenario = scenario.with_participants(options.participants)
         options = replace(options, participants=None)
     target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
+    errors = None if options.url else functools.partial(experiment_errors, target.app)
     if not options.url and options.otree_rest_key is None:
         # in-process, the callers know the key the scenario gave its own server
         key = server_settings(scenario, seed).otree_rest_key
         if key:
             options = replace(options, otree_rest_key=key)
     clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
-    main = functools.partial(with_signals, options, functools.partial(run_scenario_async, scenario, target, options, console=console))
+    run = functools.partial(run_scenario_async, scenario, target, options, console=console, experiment_errors=errors)
+    main = functools.partial(with_signals, options, run)
     report: RunReport = trio.run(main, clock=clock)
     if options.report_dir is not None:
         report.write(options.report_dir)

@@ -174,6 +174,14 @@ def attach_journal(app: QuartTrio, journal: Journal) -> None:
         return response
 
 
+async def _reported(rt: Runtime, task: Any) -> None:
+    """Run one background task; if it raises, record it as the experiment's error (the server goes on)."""
+    try:
+        await task()
+    except Exception as exc:
+        rt.user_errors.record(f"its background task {getattr(task, '__name__', task)!s}", exc)
+
+
 def start_background_tasks(rt: Runtime) -> None:
     """Start the experiment's ``background_tasks`` in the app's nursery (when serving)."""
     nursery = getattr(rt.app, "nursery", None)
@@ -181,4 +189,4 @@ def start_background_tasks(rt: Runtime) -> None:
         if nursery is None or not inspect.iscoroutinefunction(task):
             logger.warning("background task %r not started: needs an async function and a serving app", task)
             continue
-        nursery.start_soon(task)
+        nursery.start_soon(_reported, rt, task)

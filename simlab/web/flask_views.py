@@ -18,6 +18,8 @@ from quart import Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.test import EnvironBuilder
 
+from .user_errors import route_name
+
 logger = logging.getLogger("simlab.web")
 
 _AUTOMATIC = {"HEAD", "OPTIONS"}
@@ -66,8 +68,8 @@ def _bridge(views: Flask, endpoint: str, store: Any) -> Any:
                     answer = views.make_response(view(**arguments))
             except HTTPException as exc:
                 answer = exc.get_response(environ)
-            except Exception:
-                logger.exception("experiment route %s %s raised", request.method, request.path)
+            except Exception as exc:
+                rt.user_errors.record(f"its route {route_name(request.method, request.path)}", exc)
                 answer = InternalServerError().get_response(environ)
         return Response(answer.get_data(), status=answer.status_code, headers=list(answer.headers.items()))
 

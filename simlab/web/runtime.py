@@ -19,6 +19,7 @@ from ..domain import Experiment
 from .dallinger.models import JSON_BODY_ATTRIBUTE, MODEL_ATTRIBUTE
 from .dallinger.params import Params, url_id
 from .dallinger.wire import DallingerError
+from .user_errors import UserErrors, route_name
 
 logger = logging.getLogger("simlab.web")
 
@@ -33,6 +34,8 @@ class Runtime:
         self.resources = resources
         self.pubsub: Any = None
         self.app: Any = None
+        #: The experiment's own exceptions (hooks, routes, launch, background tasks), with their frames.
+        self.user_errors = UserErrors()
         self._inbox: deque[str] = deque()
         self._delivering = False
 
@@ -59,8 +62,8 @@ class Runtime:
                 try:
                     with self.store.transaction():
                         self.exp.send(raw)
-                except Exception:
-                    logger.exception("the experiment's handling of a %s message failed", raw.split(":", 1)[0])
+                except Exception as exc:
+                    self.user_errors.record(f"its handling of a {raw.split(':', 1)[0]} message", exc)
         finally:
             self._delivering = False
 
@@ -97,5 +100,5 @@ class Runtime:
         except DallingerError:
             raise
         except Exception as exc:
-            logger.info("%s %s: %s: %r", request.method, request.path, error_type, exc, exc_info=True)
+            self.user_errors.record(route_name(request.method, request.path), exc)
             raise DallingerError(error_type, status=status, participant=participant) from exc

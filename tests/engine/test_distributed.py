@@ -176,7 +176,8 @@ def test_a_killed_worker_fails_the_run_naming_the_shard(tmp_path: Path) -> None:
 
 
 @needs_distributed
-def test_ctrl_c_stops_every_shard_and_still_writes_the_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_every_shard_and_still_writes_the_report(tmp_path: Path, signum: int) -> None:
     scenario = tmp_path / "shards_scenario.py"
     scenario.write_text(textwrap.dedent(SCENARIO))
     out = tmp_path / "interrupted"
@@ -191,13 +192,15 @@ def test_ctrl_c_stops_every_shard_and_still_writes_the_report(tmp_path: Path) ->
         # every shard has a bot lingering (bots 0-3 over 2 shards), so the coordinator is monitoring them
         wait_for(lambda: len(list(ready.iterdir())) == 4 or proc.poll() is not None, timeout=240)
         assert proc.poll() is None, proc.communicate()[1][-3000:]
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=40)
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=120)
     finally:
         proc.kill()
     assert proc.returncode == 130, stderr[-3000:]
     report = json.loads((out / "report.json").read_text())
-    assert report["interrupted"] is True and report["passed"] is False
+    assert report["interrupted"] == signal.Signals(signum).name and report["passed"] is False
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and f"stopped by {signal.Signals(signum).name}" in lines[0], stderr[-3000:]
     assert [s["status"] for s in report["shards"]] == ["stopped", "stopped"]
     assert report["total"]["count"] == sum(s["requests"] for s in report["shards"]) > 0
 
