@@ -38,6 +38,7 @@ from .engine.recruited import RecruitedRun, run_recruited_bots
 from .engine.report import RunReport
 from .engine.inprocess import experiment_errors
 from .engine.runner import mark_interrupted
+from .engine.sanity import nothing_done
 from .engine.scenario import CheckResult
 from .engine.snapshot import read_snapshot
 from .engine.stats import RunStats
@@ -303,7 +304,10 @@ def _folder_report(
         },
         stats=stats,
         checks=checks,
-        thresholds=[],
+        thresholds=nothing_done(
+            stats, started=len(run.bots), finished=sum(b.outcome == "finished" for b in run.bots),
+            failed=sum(b.outcome == "failed" for b in run.bots),
+        ),
         snapshot=snapshot,
         decisions={},
         duration={"run": time.perf_counter() - t0, "real": time.perf_counter() - t0},

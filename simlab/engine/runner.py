@@ -35,6 +35,7 @@ from .live.state import LiveState
 from .otree_client import OTreeClient
 from .progress import Progress, summary_tables
 from .report import RunReport
+from .sanity import earlier_state, nothing_done
 from .retry import RetryPolicy
 from .http import ApiError
 from .scenario import CheckContext, CheckResult, Scenario, run_check
@@ -173,12 +174,18 @@ async def run_scenario_async(
         interrupt.on_second(rest_scope.cancel)
     stats = RunStats(origin=trio.current_time()).attach(events)
     t0, run_seconds = trio.current_time(), None  # type: float, float | None
+    warnings: list[str] = []
     snapshot: Snapshot | None = None
     checks: list[CheckResult] = [CheckResult("final_state", False, "not read: the run was stopped before its end")]
     with rest_scope:
         async with source.open(), source.client() as http:
             side = DallingerClient(http, side_events, retry=options.retry, jitter=derive_random(seed, "side"))
             with bots_scope:
+                if not target.is_in_process:
+                    warning = earlier_state(await _participant_one(side))
+                    if warning:
+                        warnings.append(warning)
+                        console.print(f"simlab scenario: warning: {warning}", highlight=False, soft_wrap=True, markup=False)
                 if scenario.launch:
                     try:
                         await side.launch()
@@ -228,6 +235,8 @@ async def run_scenario_async(
     if run_seconds is None:  # a second signal cut the run short before its end was measured
         run_seconds = trio.current_time() - t0
     thresholds = scenario.thresholds.evaluate(stats)
+    counts = engine.statistics()
+    thresholds += nothing_done(stats, started=counts.started, finished=counts.finished, failed=counts.failed)
     report = RunReport(
         scenario=scenario.name,
         seed=seed,
@@ -241,6 +250,8 @@ async def run_scenario_async(
         duration={"run": run_seconds, "real": time.perf_counter() - real0},
         description=scenario.description,
     )
+    if warnings:
+        report.extra["warnings"] = warnings
     if experiment_errors is not None:
         report.extra["experiment_errors"] = experiment_errors()
     if interrupt is not None and interrupt.signal is not None:
@@ -252,6 +263,14 @@ async def run_scenario_async(
             live.set_snapshot(snapshot)
         live.finish(report.to_dict())
     return report
+
+
+async def _participant_one(side: DallingerClient) -> Any:
+    """Participant 1 of the server, or None when it has none (a fresh server)."""
+    try:
+        return await side.get_participant(1)
+    except ApiError:
+        return None
 
 
 def mark_interrupted(report: RunReport, interrupt: Interrupt) -> None:
