@@ -240,7 +240,8 @@ async def _run_served(
                     interrupt.on_first(bots_scope.cancel)
                     interrupt.on_first(browsers.reap)  # an abandoned bot thread's browser goes with it
                 await run_recruited_bots(
-                    recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout, run=run
+                    recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout, run=run,
+                    infrastructure=browsers.infrastructure,
                 )
             if interrupt is not None and interrupt.signal is not None:
                 stopped_by(run, interrupt.signal)
@@ -348,7 +349,7 @@ async def _remote_checks(http: httpx.AsyncClient, run: RecruitedRun) -> list[Che
     """What an outside process can check: the bots finished and their participants were approved."""
     results = _bot_checks(run)
     unapproved = []
-    for bot in run.bots:
+    for bot in _study_bots(run):
         if bot.participant_id is None:
             unapproved.append(f"{bot.assignment_id}: never signed up")
             continue
@@ -360,16 +361,34 @@ async def _remote_checks(http: httpx.AsyncClient, run: RecruitedRun) -> list[Che
     return results
 
 
+def _study_bots(run: RecruitedRun) -> list[Any]:
+    """The bots the study's checks judge: not those the machine failed twice (counted on their own line)."""
+    return [b for b in run.bots if b.outcome != "infrastructure"]
+
+
 def _bot_checks(run: RecruitedRun) -> list[CheckResult]:
-    failed = run.failed
-    return [
+    """The bots finished; the machine's failures (a driver or browser that died) on their own line."""
+    failed = [b for b in run.failed if b.outcome != "infrastructure"]
+    machine = [b for b in run.bots if b.outcome == "infrastructure"]
+    restarted = [b for b in run.bots if b.infrastructure_error and b.outcome != "infrastructure"]
+    results = [
         CheckResult("bots were recruited", bool(run.bots), f"{len(run.bots)} recruited"),
         CheckResult(
             "every recruited bot finished",
             not failed,
-            "; ".join(f"bot {b.index}: {b.outcome}: {b.error}" for b in failed[:5]) or f"{len(run.bots)} finished",
+            "; ".join(f"bot {b.index}: {b.outcome}: {b.error}" for b in failed[:5]) or f"{len(run.bots) - len(machine)} finished",
         ),
     ]
+    if machine or restarted:
+        results.append(
+            CheckResult(
+                "the machine held (browsers, drivers, ports)",
+                not machine,
+                f"{len(restarted)} bots started once more after the machine failed them, {len(machine)} failed by it twice"
+                + "".join(f"; bot {b.index}: {b.error}" for b in (machine or restarted)[:3]),
+            )
+        )
+    return results
 
 
 def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
@@ -377,7 +396,7 @@ def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
     results = _bot_checks(run)
     unapproved, bad_data, bonus_errors = [], [], []
     with serving_experiment(exp):
-        for bot in run.bots:
+        for bot in _study_bots(run):
             rows = exp.store.participants_by_assignment(bot.assignment_id)
             if not rows:
                 unapproved.append(f"{bot.assignment_id}: never signed up")
@@ -444,6 +463,7 @@ def run_scenario_with_own_bots(
                     limiter=limiter,
                     timeout=bot_options.timeout,
                     run=runs[0],
+                    infrastructure=browsers.infrastructure,
                 )
 
             async with trio.open_nursery() as nursery:

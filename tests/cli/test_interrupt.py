@@ -213,3 +213,52 @@ def test_a_folders_selenium_bots_leave_no_browser_behind(tmp_path: Path) -> None
     check_stopped(code, err, tmp_path / "out", signal.SIGTERM, stopped=2)
     wait_for(lambda: not any(_group(g) for g in groups), timeout=30)  # SIGKILLed: gone as soon as the kernel reaps them
     assert not any(_alive(g) for g in groups)
+
+
+DRIVER_DIES = '''
+import os
+import signal
+from pathlib import Path
+
+from dallinger.bots import BotBase
+from dallinger.experiment import Experiment
+from dallinger.networks import Empty
+
+
+class Crowd(Experiment):
+    experiment_repeats = 1
+    initial_recruitment_size = 1
+
+    def create_network(self):
+        return Empty(max_size=10)
+
+
+class Bot(BotBase):
+    def participate(self):
+        marker = Path(os.environ["READY"], "killed")
+        if not marker.exists():  # the first attempt: its chromedriver dies under it
+            marker.touch()
+            os.kill(self.driver.service.process.pid, signal.SIGKILL)
+            self.driver.get(self.URL)
+        return True
+'''
+
+
+@pytest.mark.skipif(shutil.which("chromedriver") is None or shutil.which("chromium") is None, reason="needs chromium and chromium-driver")
+def test_a_driver_that_died_is_the_machine_retried_once(tmp_path: Path) -> None:
+    folder = tmp_path / "crowd"
+    folder.mkdir()
+    (folder / "experiment.py").write_text(DRIVER_DIES)
+    (tmp_path / "ready").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "simlab", "scenario", "run", "crowd", "-q", "--report", "out"],
+        cwd=tmp_path, env={**os.environ, "READY": str(tmp_path / "ready")}, capture_output=True, text=True, timeout=300,
+    )
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    [bot] = data["recruited_bots"]
+    assert bot["outcome"] == "finished" and bot["worker_id"].endswith("-retry"), (bot, proc.stderr[-2000:])
+    # chromedriver's port refused or reset the connection: the machine, not the study
+    assert any(word in bot["infrastructure_error"] for word in ("MaxRetryError", "ProtocolError", "Connection")), bot
+    machine = [c for c in data["checks"] if c["name"] == "the machine held (browsers, drivers, ports)"]
+    assert machine and machine[0]["passed"] and machine[0]["message"].startswith("1 bots started once more")
+    assert proc.returncode == 0, proc.stderr[-2000:]

@@ -50,3 +50,28 @@ def reap() -> int:
         except ChildProcessError:
             pass
     return killed
+
+
+#: Exception types that say the machine failed (a driver or browser gone, a port refusing), not the study.
+_INFRA_TYPES = frozenset(
+    {"MaxRetryError", "NewConnectionError", "ConnectionRefusedError", "ConnectionResetError", "RemoteDisconnected",
+     "InvalidSessionIdException", "NoSuchWindowException", "SessionNotCreatedException", "ProtocolError"}
+)
+_INFRA_TEXT = ("chrome not reachable", "not connected to devtools", "session deleted", "disconnected:", "connection refused",
+               "target window already closed", "browser has closed", "failed to establish a new connection")
+
+
+def infrastructure(exc: BaseException) -> str | None:
+    """Why ``exc`` is the machine's failure (a webdriver or browser that died, a port refusing), or None.
+
+    Read from the exception chain's types and texts, so neither Selenium nor urllib3
+    needs importing here.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = str(exc).lower()
+        if type(exc).__name__ in _INFRA_TYPES or any(part in text for part in _INFRA_TEXT):
+            return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".rstrip(": ")
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return None
