@@ -168,9 +168,10 @@ def test_a_killed_worker_fails_the_run_naming_the_shard(tmp_path: Path) -> None:
     stderr, report = run.stderr, run.report
     assert run.status == 2, stderr[-3000:]
     assert "shard 1 failed" in stderr and "KilledWorker" in stderr, stderr[-3000:]
-    assert run.took < 45, f"the run took {run.took:.1f} s; the bots would have run for 60"
     rows = {s["shard"]: s for s in report["shards"]}
     assert rows[1]["status"] == "failed" and rows[1]["requests"] > 0
+    # stopped by the coordinator at the fault, not run out to its 60 s limit (that would be "finished"):
+    # a state, not a wall-clock bound a busy machine could break
     assert rows[0]["status"] == "stopped"
     assert report["passed"] is False
 

@@ -40,6 +40,10 @@ class PubSub:
                 pass
         return delivered
 
+    def subscribers(self, channel: str) -> int:
+        """How many listen on ``channel`` now (a test waits for this instead of sleeping)."""
+        return len(self._subscribers.get(channel, ()))
+
     @contextmanager
     def subscribe(self, channels: list[str]) -> Iterator[trio.MemoryReceiveChannel[str]]:
         send, receive = trio.open_memory_channel[str](BUFFER)
