@@ -88,6 +88,13 @@ def main(argv: list[str]) -> int:
         return _list()
     if args.action == "new":
         return _new(args, console)
+    if args.web is not None:
+        from ..engine.live.server import port_problem
+
+        problem = port_problem(args.web)
+        if problem:
+            fail(console, f"simlab scenario: {problem}")
+            return 2
     if is_experiment_folder(Path(args.scenario)):
         from .scenario_bots import run_folder
 

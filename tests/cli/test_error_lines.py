@@ -60,3 +60,14 @@ def test_a_bad_config_value_names_the_file(tmp_path: Path, capsys: pytest.Captur
     (tmp_path / "config.txt").write_text("[Experiment]\nbase_payment = lots\n")
     assert serve.main([str(tmp_path / "plain.py"), "--in-memory"]) == 2
     assert one_line(capsys) == f"simlab serve: {tmp_path / 'config.txt'}: config value base_payment = 'lots' is not a valid float"
+
+
+def test_web_on_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    from simlab.cli import scenario
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert scenario.main(["run", "quickstart", "--web", str(port), "-q"]) == 2
+    assert one_line(capsys) == f"simlab scenario: --web cannot listen on 127.0.0.1:{port}: the port is in use"

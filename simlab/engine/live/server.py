@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 import trio
@@ -11,6 +12,22 @@ from hypercorn.trio import serve
 
 from .app import live_app
 from .state import LiveState
+
+
+def port_problem(port: int) -> str | None:
+    """Why the live page cannot listen on 127.0.0.1:``port`` (one line), or None (0: any free port)."""
+    if not 0 <= port <= 65535:
+        return f"--web PORT must be 0-65535, got {port}"
+    if port == 0:
+        return None
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            reason = "the port is in use" if exc.errno == 98 else (exc.strerror or str(exc))
+            return f"--web cannot listen on 127.0.0.1:{port}: {reason}"
+    return None
 
 
 def _config(port: int) -> Config:
