@@ -80,7 +80,7 @@ def _run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     finally:
         gate.touch()
         try:
-            proc.wait(timeout=60)
+            proc.wait(timeout=180)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -98,7 +98,7 @@ def test_state_json_and_assets(run: tuple[subprocess.Popen[str], str, Path]) -> 
     state = httpx.get(url + "state.json", timeout=10).json()
     assert state["scenario"] == "live_gate" and state["phase"] in ("starting", "running")
     gate.touch()
-    assert proc.wait(timeout=60) == 0
+    assert proc.wait(timeout=180) == 0
 
 
 @pytest.mark.skipif(chromium_available() is not None, reason=f"browser test: {chromium_available()}")
@@ -115,7 +115,7 @@ def test_page_shows_the_run_advancing(run: tuple[subprocess.Popen[str], str, Pat
             page.wait_for_function(
                 f"document.getElementById('requests').textContent === '{BOTS}' && "
                 f"document.getElementById('bots-active').textContent === '{BOTS}'",
-                timeout=60_000,
+                timeout=180_000,
             )
             page.screenshot(path=str(tmp_path / "live-held.png"), full_page=True)
             held = {key: page.inner_text(f"#{key}") for key in ("requests", "bots-active", "bots-finished")}
@@ -125,8 +125,8 @@ def test_page_shows_the_run_advancing(run: tuple[subprocess.Popen[str], str, Pat
             assert page.evaluate("Chart.getChart('latency').data.labels.length") >= 1
             gate.touch()
             # point 2: the run went on (nodes, completions) and ended
-            page.wait_for_function("document.body.dataset.phase === 'finished'", timeout=60_000)
-            page.wait_for_function("document.querySelectorAll('#networks figure').length >= 1", timeout=60_000)
+            page.wait_for_function("document.body.dataset.phase === 'finished'", timeout=180_000)
+            page.wait_for_function("document.querySelectorAll('#networks figure').length >= 1", timeout=180_000)
             page.screenshot(path=str(tmp_path / "live-finished.png"), full_page=True)
             done = {key: page.inner_text(f"#{key}") for key in ("requests", "bots-active", "bots-finished")}
             assert int(done["requests"]) == 3 * BOTS, done
@@ -136,5 +136,5 @@ def test_page_shows_the_run_advancing(run: tuple[subprocess.Popen[str], str, Pat
             assert circles == BOTS  # the chain drawn with every node the run added after the gate
         finally:
             browser.close()
-    assert proc.wait(timeout=60) == 0
+    assert proc.wait(timeout=180) == 0
     assert (tmp_path / "report" / "report.html").is_file()
