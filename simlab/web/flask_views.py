@@ -43,13 +43,13 @@ def mount_flask_views(app: Any, views: Flask, rt: Any) -> None:
         app.add_url_rule(
             rule.rule,
             endpoint=rule.endpoint,
-            view_func=_bridge(views, rule.endpoint, store),
+            view_func=_bridge(views, rule.endpoint, store, rt),
             methods=sorted(set(rule.methods or ()) - _AUTOMATIC) or ["GET"],
             strict_slashes=rule.strict_slashes,
         )
 
 
-def _bridge(views: Flask, endpoint: str, store: Any) -> Any:
+def _bridge(views: Flask, endpoint: str, store: Any, rt: Any) -> Any:
     view = views.view_functions[endpoint]
 
     async def serve(**arguments: Any) -> Response:

@@ -149,3 +149,24 @@ async def test_a_background_task_that_raises_is_recorded_and_the_server_goes_on(
     [error] = rt.user_errors.all()
     assert (error.where, error.text) == ("its background task ticker", "LookupError: no tick")
     assert error.frames[0].startswith(f'  File "{__file__}", line') and "in ticker" in error.frames[0]
+
+
+def test_a_route_of_the_experiment_that_raises_is_recorded() -> None:
+    from flask import Flask
+
+    views = Flask("views")
+
+    @views.route("/mine")
+    def mine() -> str:
+        raise KeyError("no such thing")
+
+    app = create_app(Failing, settings=Settings(seed=1), views=views)
+
+    async def call() -> int:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x") as client:
+            return (await client.get("/mine")).status_code
+
+    assert trio.run(call) == 500
+    [error] = app.extensions["simlab"].user_errors.all()
+    assert (error.where, error.text) == ("its route GET /mine", "KeyError: 'no such thing'")
+    assert error.frames[0].startswith(f'  File "{__file__}"') and "in mine" in error.frames[0]
