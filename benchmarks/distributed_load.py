@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from simlab.engine.serve_scenario import free_port
+from simlab.server import free_port
 
 SCENARIO = """
 from simlab.engine import Bot, Limits, Population, Scenario, Thresholds, constant, task

@@ -17,7 +17,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from simlab.experiment_bots import BotRunOptions, run_experiment_bots
+from simlab.runs.experiment_bots import BotRunOptions, run_experiment_bots
 
 SELENIUM = '''
 from dallinger.bots import BotBase

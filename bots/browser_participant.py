@@ -35,7 +35,7 @@ import trio
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
-    from simlab.engine import Bot
+    from simlab import Bot
 
 CHROMIUM = "/usr/bin/chromium"
 #: --no-sandbox because bots usually run as root in containers; the rest keep the

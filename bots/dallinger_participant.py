@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from simlab.engine import Bot, NoNetworkAvailable, WaitTime, between, constant
+from simlab import Bot, NoNetworkAvailable, WaitTime, between, constant
 
 DEFAULT_STORY = "the war of the ghosts: two young men went down to the river to hunt seals"
 

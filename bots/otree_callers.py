@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from simlab.engine import Bot, OTreeClient, StopBot, constant, task
+from simlab import Bot, OTreeClient, StopBot, constant, task
 
 #: ``answers(bot, label) -> vars``: what the survey sends for one label.
 Answers = Callable[[Bot, str], dict[str, Any]]

@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from simlab.bots.dallinger_participant import ParticipantOptions, Plan, play
-from simlab.engine import ApiError, Bot, WaitTime, constant
+from simlab import ApiError, Bot, WaitTime, constant
 
 #: Redirects followed at most (a loop must not keep a bot busy forever).
 MAX_HOPS = 10

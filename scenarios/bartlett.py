@@ -17,7 +17,7 @@ from typing import Any
 
 from simlab.bots.dallinger_participant import participant
 from simlab import Chain, Experiment, Source
-from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
+from simlab import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 
 CHAINS = 3
 #: Participants per chain by default (the source is one more node).

@@ -18,7 +18,7 @@ from typing import Any
 
 from simlab.bots.dallinger_participant import ParticipantOptions, participant
 from simlab import Experiment, FullyConnected
-from simlab.engine import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
+from simlab import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 
 GROUPS = 4
 GROUP_SIZE = 4

@@ -30,7 +30,7 @@ from typing import Any
 from simlab.bots.otree_callers import Experimenter, ResultsReader, SurveyWebhook, current_session_code
 from simlab.bots.otree_room import room_participant
 from simlab import Chain, Experiment
-from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
+from simlab import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 
 ROOM = "lab"
 LABEL_FILE = Path(__file__).with_name("otree_room_labels.txt")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simlab.bots.dallinger_participant import participant
 from simlab import Chain, Experiment
-from simlab.engine import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
+from simlab import CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, constant
 
 PARTICIPANTS = 20
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from simlab.bots.dallinger_participant import ParticipantOptions, sign_up
 from simlab import Experiment, FullyConnected
-from simlab.engine import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, task
+from simlab import Bot, CheckContext, CheckResult, Limits, Population, Scenario, Thresholds, between, task
 
 NODES = 20
 DURATION = 8.0

@@ -34,7 +34,7 @@ class Settings:
     admin_password: str | None = None
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = 1 << 20
-    #: Answer the hottest success cases without Quart (see ``simlab.web.fastpath``).
+    #: Answer the hottest success cases without Quart (see ``simlab.web.dallinger.fastpath``).
     fast_path: bool = True
     #: Seconds between freezing long-lived objects out of GC scans while serving (0: never).
     gc_freeze_interval: float = 10.0

@@ -8,13 +8,26 @@ API.  Library code never returns an error value and never calls ``sys.exit``.
 
     SimlabError
     ├── ConfigError        invalid settings, experiment or scenario file (at start)
+    │   ├── SourceError    a user's experiment path cannot be loaded (simlab.sources)
+    │   ├── LoadError      a scenario file cannot be loaded (simlab.engine.loader)
+    │   ├── PortInUse      the address to listen on is taken (simlab.server.serving)
+    │   └── DataFolderBusy, UnsupportedCriterion, NoResultFound, MultipleResultsFound
     ├── NotFound           a referenced record does not exist
     ├── InvalidRequest     bad input: a parameter or body field breaks a rule
     ├── Forbidden          the caller may not see or do this
     ├── InvalidState       the record exists but its state forbids the operation
     ├── ModelError         a Dallinger model rule refused the operation
     ├── HookError          experiment code (a hook or an overridden method) raised
-    └── BotError           a bot could not go on (engine side)
+    ├── BotError           a bot could not go on (engine side)
+    │   └── ApiError       a request failed after its retries (simlab.engine.clients.http)
+    ├── JournalFailed      the database could not be written (simlab.persistence.journal)
+    ├── DataFileError      a data file that cannot be read (simlab.store.sqlite)
+    ├── WebError           an answer other than success, raised by a handler (DallingerError,
+    │                      oTree's ApiError, UndeclaredParameter, the fast path's Defer)
+    └── RunUnavailable     a run cannot start here (WebDriverUnavailable, DistributedUnavailable,
+                           WorkersMissing)
+
+Control flow that is not an error (``StopBot``) is outside the tree on purpose.
 """
 
 from __future__ import annotations
@@ -63,3 +76,31 @@ class HookError(SimlabError):
 
 class BotError(SimlabError):
     """Raised by the bot engine when a bot cannot go on."""
+
+
+class SourceError(ConfigError):
+    """Raised when a user's experiment path (file, Dallinger folder) cannot be loaded; names the path."""
+
+
+class LoadError(ConfigError):
+    """Raised when a scenario file cannot be imported or names nothing usable."""
+
+
+class PortInUse(ConfigError, OSError):
+    """The address to listen on is taken (or not ours to take); the message says which."""
+
+
+class JournalFailed(SimlabError):
+    """The database could not be written; acknowledged writes would not be durable."""
+
+
+class DataFileError(SimlabError):
+    """A data file that is not simlab's, is corrupt, or cannot be read; the message names it."""
+
+
+class WebError(SimlabError):
+    """Root of the errors the web layer raises to answer a request with something other than success."""
+
+
+class RunUnavailable(SimlabError, RuntimeError):
+    """A run cannot start in this environment (a missing browser driver, dask, workers)."""

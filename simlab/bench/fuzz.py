@@ -219,15 +219,16 @@ async def fuzz_in_process(experiment_file: Any, **options: Any) -> tuple[FuzzRep
 
     from ..config import Settings
     from ..domain.audit import audit
-    from ..server import build_server
-    from ..serving import serve
+    from ..server import build_server, serve
+    from ..sources import load_source
 
     settings = Settings(
         port=0, seed=1, otree_auth_level="STUDY", otree_rest_key=REST_KEY, admin_password=ADMIN_PASSWORD
     )
-    app, _ = build_server(experiment_file, settings, in_memory=True)
+    server = build_server(load_source(experiment_file), settings, in_memory=True)
+    app = server.app
     async with trio.open_nursery() as nursery:
-        binds = await nursery.start(serve, app, settings)
+        binds = await nursery.start(serve, server)
         base_url = binds[0]
         await seed_target(base_url)
         options.setdefault("headers", auth_headers())

@@ -8,7 +8,6 @@ to another ballast node, so the route under test runs on a network that big.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from types import TracebackType
 
 import httpx
 import trio
+from ..server.serving import free_port
 
 BALLAST_NODES = 10
 
@@ -50,12 +50,6 @@ EXPERIMENT = textwrap.dedent(
                 origin.transmit(what=info, to_whom=ballast[(i + 1) % BALLAST])
     """
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_bytes(pid: int) -> int:

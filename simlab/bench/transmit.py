@@ -20,7 +20,7 @@ from typing import Any
 
 import trio
 
-from ..engine.histogram import LatencyHistogram
+from ..engine.reporting.histogram import LatencyHistogram
 from .h11_client import H11Connection
 
 ROUTES = ("GET /health", "POST /node/<id>/transmit", "GET /node/<id>/transmissions", "GET /node/<id>/received_infos")

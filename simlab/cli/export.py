@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..domain import Experiment
 from ..domain.classes import class_resolver
-from ..export import snapshot, write_zip
+from ..persistence.export import snapshot, write_zip
 from ..store import GraphStore
 from ..store import sqlite as db_file
 from .args import OneLineParser, shown, user_path

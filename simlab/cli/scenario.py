@@ -22,12 +22,13 @@ import httpx
 
 from rich.console import Console
 
-from ..engine.http import ApiError
+from ..engine.clients.http import ApiError
 from ..engine.loader import LoadError, load_scenario
-from ..engine.report import RunReport, failure_lines
-from ..engine.runner import RunOptions, run_scenario
+from ..engine.reporting.report import RunReport, failure_lines
+from ..engine.runner import RunOptions
+from ..runs.inprocess import run_scenario
 from ..engine.scenario import Scenario
-from ..experiment_bots import is_experiment_folder
+from ..runs.experiment_bots import is_experiment_folder
 from . import scenario_files
 from .args import OneLineParser, shown, user_path
 from .urls import check_url
@@ -147,7 +148,7 @@ def main(argv: list[str]) -> int:
             fail(console, f"simlab scenario: {exc}")
             return 2
         if scenario.own_bots:
-            from ..experiment_bots import BotRunOptions, run_scenario_with_own_bots
+            from ..runs.experiment_bots import BotRunOptions, run_scenario_with_own_bots
 
             bots = BotRunOptions(browsers=args.browsers, http_bots=args.http_bots, timeout=args.timeout, mode=args.mode)
             report = run_scenario_with_own_bots(
@@ -224,7 +225,7 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
     if args.workers is not None and args.workers < 1:
         fail(console, f"simlab scenario: --workers must be >= 1, got {args.workers}")
         return 2
-    from ..engine.distributed_run import DistributedOptions, DistributedUnavailable, WorkersMissing, run_distributed
+    from ..runs.distributed import DistributedOptions, DistributedUnavailable, WorkersMissing, run_distributed
 
     if args.wait_workers <= 0:
         fail(console, f"simlab scenario: --wait-workers must be > 0, got {args.wait_workers:g}")

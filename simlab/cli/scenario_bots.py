@@ -18,8 +18,8 @@ from ..errors import ConfigError
 def run_folder(args: argparse.Namespace, console: Console, verdict: object) -> int:
     """Run the experiment folder ``args.scenario`` with the bot recruiter and report."""
     from ..compat.dallinger.bots import WebDriverUnavailable
-    from ..engine.progress import summary_tables
-    from ..experiment_bots import BotRunOptions, run_experiment_bots
+    from ..engine.reporting.progress import summary_tables
+    from ..runs.experiment_bots import BotRunOptions, run_experiment_bots
 
     if args.browsers < 1 or args.http_bots < 1:
         console.print("simlab scenario: --browsers and --http-bots must be >= 1")

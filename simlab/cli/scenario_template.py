@@ -19,7 +19,7 @@ from collections import Counter
 
 from simlab import Chain, Experiment
 from simlab.bots.dallinger_participant import participant  # a ready bot: sign up -> node -> info -> complete
-from simlab.engine import Bot, CheckContext, CheckResult, Limits, Population, Scenario, StopBot, Thresholds, between, task
+from simlab import Bot, CheckContext, CheckResult, Limits, Population, Scenario, StopBot, Thresholds, between, task
 
 PARTICIPANTS = 10
 

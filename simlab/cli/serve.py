@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
+import socket
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trio
 
 from ..config import Settings
 from ..errors import ConfigError
 from .args import OneLineParser, user_path
+
+if TYPE_CHECKING:
+    from ..server import Server
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["debug", "sandbox", "live"],
         help="Dallinger mode of a Dallinger experiment folder (default debug, as `dallinger debug`, whatever config.txt says)",
     )
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Dallinger config value (repeatable); wins over the environment, config.txt and the experiment class",
+    )
     parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default 5000)")
     parser.add_argument("--in-memory", action="store_true", help="keep state in memory only (no data folder)")
@@ -62,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def config_flags(pairs: list[str]) -> dict[str, str]:
+    """``--config KEY=VALUE`` flags as config values (cast by the experiment's config types)."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--config {pair!r}: expected KEY=VALUE")
+        values[key.strip()] = value
+    return values
+
+
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -75,44 +97,44 @@ def main(argv: list[str]) -> int:
             otree_rest_key=args.rest_key,
         )
         from ..server import build_server
+        from ..sources import ExperimentSource, load_source
 
         if settings.data_dir is not None:
             settings = settings.with_values(data_dir=Path(settings.data_dir).resolve())
-        app, description = build_server(args.experiment, settings, in_memory=args.in_memory, mode=args.mode)
+        source = ExperimentSource.of_class() if args.experiment is None else load_source(args.experiment, mode=args.mode)
+        server = build_server(source, settings, in_memory=args.in_memory, config=config_flags(args.config))
     except ConfigError as exc:
         print(f"simlab serve: {exc}", file=sys.stderr)
         return 2
-    from ..serving import PortInUse, bind
+    from ..server import PortInUse, bind
 
-    if app.working_dir is not None:
-        os.chdir(app.working_dir)  # Dallinger runs an experiment from its folder
+    server.enter_working_dir()
     try:
         sock = bind(settings.host, settings.port)
     except PortInUse as exc:
         print(f"simlab serve: {exc}", file=sys.stderr)
         return 2
     url = f"http://{settings.host}:{sock.getsockname()[1]}"
-    print(f"simlab: serving {description} on {url}", flush=True)
+    print(f"simlab: serving {server.description} on {url}", flush=True)
     try:
-        trio.run(partial(_serve, app, settings, sock, url, launch=not args.no_launch))
+        trio.run(partial(_serve, server, sock, url, launch=not args.no_launch))
     except KeyboardInterrupt:  # only before the signal handlers are in place
         print("simlab serve: interrupted", file=sys.stderr)
         return 130
-    error = getattr(app, "error", None)
-    if error:
-        print(f"simlab serve: {error}", file=sys.stderr)
+    if server.error:
+        print(f"simlab serve: {server.error}", file=sys.stderr)
         return 1
     print("simlab: stopped", flush=True)
     return 0
 
 
-async def _serve(app: object, settings: Settings, sock: object, url: str, *, launch: bool) -> None:
+async def _serve(server: Server, sock: socket.socket, url: str, *, launch: bool) -> None:
     """Serve until SIGTERM/Ctrl-C; once listening, launch the experiment unless told not to."""
-    from ..serving import serve
+    from ..server import serve
     from .launch import launch_when_ready
 
     async with trio.open_nursery() as nursery:
-        await nursery.start(partial(serve, app, settings, sock=sock, handle_signals=True))
+        await nursery.start(partial(serve, server, sock=sock, handle_signals=True))
         if launch:
             print(await launch_when_ready(url), flush=True)
         else:

@@ -1,7 +1,9 @@
 """Dallinger's experiment configuration: defaults, overrides, and ``config.txt``.
 
 An experiment sets values in a class attribute ``config = {...}`` and/or a
-Dallinger-style ``config.txt`` beside its file; the class attribute wins.
+Dallinger-style ``config.txt`` beside its file; config.txt wins, and the
+environment and flags win over both (merged in one place:
+``simlab.sources.ExperimentSource.make_config``).
 """
 
 from __future__ import annotations

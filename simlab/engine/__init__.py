@@ -1,30 +1,39 @@
-"""The bot engine: bots, populations, the engine, stats, scenarios and reports.
+"""The bot engine: a black-box HTTP client of any Dallinger or oTree server.
 
-Bots are black-box HTTP clients; nothing here imports ``simlab.store``,
-``simlab.domain`` or ``simlab.web`` except :mod:`~simlab.engine.inprocess`,
-which wires an in-process server for a run (lazily).
+General layout (what an author touches is at the top level, as in Locust's ``locust/user/``):
+
+* ``bot``, ``persona``, ``population``, ``timing``, ``scenario``: writing bots and scenarios;
+* ``engine``, ``events``, ``seeds``, ``gc_policy``, ``recruited``, ``runner``, ``loader``: running them;
+* ``clients/``: the Dallinger and oTree API clients, over httpx, with retries;
+* ``reporting/``: statistics, latency histograms, snapshots, progress, reports;
+* ``sharding/``: a run split over dask workers.
+
+Nothing here imports simlab's server side (``web``, ``domain``, ``store``,
+``compat``, ``server``, ``sources``): ``tests/engine/test_boundaries.py`` holds
+it to that.  Building simlab's own server for a run is ``simlab.runs``.
+Authors import from ``simlab``; these names are for simlab's own modules and tests.
 """
 
 from __future__ import annotations
 
 from .bot import Bot, FlowBot, StopBot, flow_bot, task
-from .connect import ClientSource, Target
-from .dallinger_client import DallingerClient, NoNetworkAvailable
+from .clients.connect import ClientSource, Target
+from .clients.dallinger import DallingerClient, NoNetworkAvailable
 from .engine import Engine, EngineStatistics, plan_arrivals
 from .events import BotEvent, Events, RequestEvent
-from .histogram import LatencyHistogram
-from .http import ApiClient, ApiError
+from .reporting.histogram import LatencyHistogram
+from .clients.http import ApiClient, ApiError
 from .loader import LoadError, load_scenario
-from .otree_client import OTreeClient
+from .clients.otree import OTreeClient
 from .persona import Persona, PersonaFactory
 from .population import Limits, Population
-from .report import RunReport
-from .retry import RetryPolicy
-from .runner import RunOptions, run_scenario, run_scenario_async
+from .reporting.report import RunReport
+from .clients.retry import RetryPolicy
+from .runner import RunOptions, run_scenario_async
 from .scenario import CheckContext, CheckResult, Scenario, Thresholds
 from .seeds import derive_random, derive_seed
-from .snapshot import Snapshot, read_snapshot
-from .stats import RunStats
+from .reporting.snapshot import Snapshot, read_snapshot
+from .reporting.stats import RunStats
 from .timing import WaitTime, between, constant, exponential
 
 __all__ = [
@@ -68,7 +77,6 @@ __all__ = [
     "load_scenario",
     "plan_arrivals",
     "read_snapshot",
-    "run_scenario",
     "run_scenario_async",
     "task",
 ]

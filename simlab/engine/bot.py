@@ -45,8 +45,8 @@ from typing import Any, ClassVar, TypeVar, overload
 import httpx
 import trio
 
-from .dallinger_client import DallingerClient
-from .otree_client import OTreeClient
+from .clients.dallinger import DallingerClient
+from .clients.otree import OTreeClient
 from .persona import Persona
 from .timing import Constant, WaitTime
 

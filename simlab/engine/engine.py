@@ -20,14 +20,14 @@ from dataclasses import dataclass
 import trio
 
 from .bot import Bot, StopBot
-from .connect import ClientSource
-from .dallinger_client import DallingerClient
+from .clients.connect import ClientSource
+from .clients.dallinger import DallingerClient
 from .gc_policy import quiet_gc
 from .events import BotEvent, Events
-from .otree_client import OTreeClient
+from .clients.otree import OTreeClient
 from .persona import Persona, PersonaFactory
 from .population import Limits, Population
-from .retry import RetryPolicy
+from .clients.retry import RetryPolicy
 from .seeds import derive_random, derive_seed
 
 
@@ -75,7 +75,7 @@ class Engine:
 
     Args:
         populations: who arrives.
-        source: hands out httpx clients (see :class:`~simlab.engine.connect.ClientSource`).
+        source: hands out httpx clients (see :class:`~simlab.engine.clients.connect.ClientSource`).
         seed: the run seed; every bot's generator and persona derive from it.
         events: the run's hooks (stats and progress listen to them).
         limits: stop conditions.

@@ -1,4 +1,4 @@
-"""Import scenario and experiment files by path, under unique module names.
+"""Import scenario files by path, under unique module names (experiments: ``simlab.sources``).
 
 Scenario scripts are user files, not installed packages.  Each is imported under a
 name derived from its absolute path (``simlab_user_scenario_quickstart_1a2b3c4d``),
@@ -18,14 +18,10 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from .. import pyfile
 from .scenario import Scenario
-
-
-class LoadError(Exception):
-    """Raised when a scenario or experiment file cannot be imported or names nothing usable."""
+from ..errors import LoadError
 
 
 def import_path(path: str | Path, kind: str = "module") -> ModuleType:
@@ -72,15 +68,3 @@ def load_scenario(path: str | Path) -> Scenario:
     if len(candidates) != 1:
         raise LoadError(f"scenario file {str(path)!r} must define `scenario = Scenario(...)`; found {len(candidates)} Scenario objects")
     return candidates[0]
-
-
-def load_experiment(path: str | Path, base: type) -> type:
-    """Import an experiment file and return its one subclass of ``base`` defined there."""
-    module = import_path(path, "experiment")
-    classes: list[Any] = [
-        v for v in vars(module).values() if isinstance(v, type) and issubclass(v, base) and v is not base and v.__module__ == module.__name__
-    ]
-    if len(classes) != 1:
-        names = ", ".join(c.__name__ for c in classes) or "none"
-        raise LoadError(f"experiment file {str(path)!r} must define exactly one {base.__name__} subclass, found: {names}")
-    return classes[0]

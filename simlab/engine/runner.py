@@ -1,8 +1,8 @@
 """Run a scenario end to end: server, launch, bots, checks, report.
 
-This is the composition root of a run; :mod:`simlab.engine.inprocess`, the only engine
-module that may wire simlab's own server, builds the in-process one (imported lazily
-so ``--url`` runs never load it).  Bots still reach it only through HTTP.
+The engine's side of a run: a :class:`Target` (an in-process app or a URL) in, a
+:class:`RunReport` out.  Building simlab's own server for a run is
+:mod:`simlab.runs.inprocess` (``run_scenario``); bots reach it only through HTTP.
 
 In-process runs default to a **virtual clock** (trio's ``MockClock`` with autojump):
 think times and arrival gaps cost no real time, and, because the engine never lets
@@ -13,35 +13,33 @@ latency under real concurrency); ``--url`` runs are always real.
 
 from __future__ import annotations
 
-import functools
 import time
+import functools
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import outcome
 import trio
-import trio.testing
 from rich.console import Console
 
-from .connect import ClientSource, Target
-from .dallinger_client import DallingerClient
+from .clients.connect import ClientSource, Target
+from .clients.dallinger import DallingerClient
 from .engine import Engine
 from .events import Events
-from .inprocess import build_app, experiment_errors, server_settings
+from .clients.otree import OTreeClient
 from .interrupt import Interrupt
 from .live.state import LiveState
-from .otree_client import OTreeClient
-from .progress import Progress, summary_tables
-from .report import RunReport
+from .reporting.progress import Progress, summary_tables
+from .reporting.report import RunReport
 from .sanity import earlier_state, nothing_done
-from .retry import RetryPolicy
-from .http import ApiError
+from .clients.retry import RetryPolicy
+from .clients.http import ApiError
 from .scenario import CheckContext, CheckResult, Scenario, run_check
 from .seeds import derive_random
-from .snapshot import Snapshot, read_snapshot
-from .stats import RunStats
+from .reporting.snapshot import Snapshot, read_snapshot
+from .reporting.stats import RunStats
 
 
 @dataclass(frozen=True)
@@ -297,27 +295,3 @@ async def with_signals(options: RunOptions, run: Callable[..., Awaitable[RunRepo
         nursery.cancel_scope.cancel()
     return result.unwrap()
 
-
-def run_scenario(
-    scenario: Scenario, options: RunOptions = RunOptions(), *, console: Console | None = None, scenario_dir: Path | None = None
-) -> RunReport:
-    """Run ``scenario`` in a fresh ``trio.run`` (virtual or real clock) and write its report."""
-    seed = scenario.seed if options.seed is None else options.seed
-    if options.participants is not None:
-        # before the server is built: a scenario's experiment may be sized for its population
-        scenario = scenario.with_participants(options.participants)
-        options = replace(options, participants=None)
-    target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
-    errors = None if options.url else functools.partial(experiment_errors, target.app)
-    if not options.url and options.otree_rest_key is None:
-        # in-process, the callers know the key the scenario gave its own server
-        key = server_settings(scenario, seed).otree_rest_key
-        if key:
-            options = replace(options, otree_rest_key=key)
-    clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
-    run = functools.partial(run_scenario_async, scenario, target, options, console=console, experiment_errors=errors)
-    main = functools.partial(with_signals, options, run)
-    report: RunReport = trio.run(main, clock=clock)
-    if options.report_dir is not None:
-        report.write(options.report_dir)
-    return report

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .scenario import CheckResult
-from .stats import RunStats
+from .reporting.stats import RunStats
 
 NODE_ROUTE = "POST /node/<id>"
 

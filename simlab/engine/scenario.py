@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any, Union
 from .population import Limits, Population
 
 if TYPE_CHECKING:
-    from .dallinger_client import DallingerClient
+    from .clients.dallinger import DallingerClient
     from .engine import EngineStatistics
-    from .otree_client import OTreeClient
-    from .snapshot import Snapshot
-    from .stats import RunStats
+    from .clients.otree import OTreeClient
+    from .reporting.snapshot import Snapshot
+    from .reporting.stats import RunStats
 
 
 @dataclass(frozen=True, slots=True)

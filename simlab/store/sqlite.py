@@ -19,6 +19,7 @@ from . import bulk
 from .bulk import JSON_COLUMNS
 from .graph import GraphStore
 from .records import ROW_CLASSES, Row
+from ..errors import DataFileError
 
 #: Parents before children, so each loaded row finds what it indexes under.
 LOAD_ORDER = (
@@ -44,10 +45,6 @@ def _quote(name: str) -> str:
 
 #: ``PRAGMA application_id`` of simlab's files ("SIML"): tells a simlab file from a foreign one.
 APPLICATION_ID = 0x53494D4C
-
-
-class DataFileError(Exception):
-    """The file is not a usable simlab database (corrupt, foreign, unreadable); the message names it."""
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -16,7 +16,7 @@ import trio
 from quart import Blueprint, Response, request
 
 from ..domain import operations as ops
-from ..export import export_zip_bytes, snapshot
+from ..persistence.export import export_zip_bytes, snapshot
 from .html_page import html_page
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ from quart_trio import QuartTrio
 from werkzeug.exceptions import HTTPException
 
 from .._version import __version__
+from ..asgi import Receive, Scope, Send
 from ..config import Settings
-from ..durability import Journal, JournalFailed
+from ..persistence.journal import Journal, JournalFailed
 from ..domain import Experiment
 from ..domain.context import serving
 from ..domain.otree import StudySettings
@@ -28,7 +29,7 @@ from .dallinger.wire import DallingerError, error_response
 from .openapi import attach_openapi
 from .otree import otree_blueprint
 from .resources import Resources
-from .fastpath import FastPath
+from .dallinger.fastpath import FastPath
 from .flask_views import mount_flask_views
 from .runtime import Runtime
 
@@ -46,7 +47,7 @@ def create_app(
     journal: Journal | None = None,
     study: StudySettings | None = None,
     views: Any = None,
-) -> QuartTrio:
+) -> SimlabApp:
     """A QuartTrio app serving ``experiment`` (a class, an instance, or None for the base).
 
     Args:
@@ -125,7 +126,7 @@ class SimlabApp(QuartTrio):
     #: The folder a Dallinger experiment runs from (``simlab serve`` changes to it), or None.
     working_dir: Path | None = None
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         with serving(self.experiment):
             if scope["type"] == "http" and self.fast_path is not None:
                 await self.fast_path(scope, receive, send, super().__call__)

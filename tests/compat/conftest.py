@@ -11,6 +11,7 @@ import pytest
 
 from simlab import Settings
 from simlab.server import build_server
+from simlab.sources import load_source
 
 DEMOS = Path(__file__).resolve().parents[3] / "shared" / "dallinger-demos"
 
@@ -29,8 +30,9 @@ async def _serve_demo(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable
 
     async def serve(name: str, *, launch: bool = True) -> tuple[Any, httpx.AsyncClient]:
         folder = demo_folder(name)
-        app, _ = build_server(folder, Settings(seed=7), in_memory=True)
-        monkeypatch.chdir(app.working_dir)  # Dallinger runs an experiment from its folder
+        server = build_server(load_source(folder), Settings(seed=7))
+        app = server.app
+        monkeypatch.chdir(server.working_dir)  # Dallinger runs an experiment from its folder
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000")
         clients.append(client)
         if launch:

@@ -61,7 +61,7 @@ async def test_mcmcp_choices_through_its_route(serve_demo) -> None:
     import io
     import zipfile
 
-    from simlab.export import export_zip_bytes, snapshot
+    from simlab.persistence.export import export_zip_bytes, snapshot
 
     with zipfile.ZipFile(io.BytesIO(export_zip_bytes(snapshot(app.extensions["simlab"].exp.store)))) as zf:
         nodes = list(csv.DictReader(io.StringIO(zf.read("data/node.csv").decode())))

@@ -14,6 +14,7 @@ import httpx
 
 from simlab import Settings
 from simlab.server import build_server
+from simlab.sources import load_source
 
 EXPERIMENT = '''
 from flask import render_template
@@ -44,7 +45,8 @@ async def test_a_route_template_gets_the_page_context(tmp_path: Path) -> None:
     (folder / "__init__.py").write_text("")
     (folder / "experiment.py").write_text(textwrap.dedent(EXPERIMENT))
     (folder / "templates" / "gallery.html").write_text(GALLERY)
-    app, _ = build_server(folder, Settings(seed=1), in_memory=True)
+    server = build_server(load_source(folder), Settings(seed=1))
+    app = server.app
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000") as client:
         resp = await client.get("/gallery")
         assert resp.status_code == 200, resp.text

@@ -9,6 +9,7 @@ import httpx
 
 from simlab import Settings
 from simlab.server import build_server
+from simlab.sources import load_source
 
 EXPERIMENT = '''
 from flask import Blueprint, abort, jsonify, request
@@ -60,7 +61,8 @@ async def test_routes_run_as_flask_views_and_a_failure_leaves_nothing(tmp_path: 
     folder.mkdir()
     (folder / "__init__.py").write_text("")
     (folder / "experiment.py").write_text(textwrap.dedent(EXPERIMENT))
-    app, _ = build_server(folder, Settings(seed=1), in_memory=True)
+    server = build_server(load_source(folder), Settings(seed=1))
+    app = server.app
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000") as client:
         assert (await client.post("/launch")).status_code == 200
         resp = await client.post("/stamp/1", data={"contents": "a"})

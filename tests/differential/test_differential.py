@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from simlab import Settings
-from simlab.experiment_file import load_experiment_file
+from simlab.sources import load_source
 from simlab.web import create_app
 
 from . import dallinger_sequences, otree_sequences
@@ -38,7 +38,7 @@ APIS = {
 
 async def simlab_transcript(api: str) -> dict[str, Any]:
     scenarios = APIS[api][0]
-    study_file = load_experiment_file(HERE / "oracle_study" / "study.py")
+    study_file = load_source(HERE / "oracle_study" / "study.py")
     settings = Settings(seed=1, otree_auth_level="STUDY", otree_rest_key="conformance-key")
     app = create_app(
         study_file.experiment_class, settings=settings, config=study_file.config, folder=study_file.folder,

@@ -17,8 +17,8 @@ import pytest
 import trio
 
 from simlab import Settings
-from simlab.experiment_file import load_experiment_file
-from simlab.export import export_zip_bytes, snapshot
+from simlab.sources import load_source
+from simlab.persistence.export import export_zip_bytes, snapshot
 from simlab.store import DALLINGER_TABLES
 from simlab.web import create_app
 
@@ -29,7 +29,7 @@ HERE = Path(__file__).parent
 
 
 async def simlab_store_after_the_dallinger_sequences() -> object:
-    study_file = load_experiment_file(HERE / "oracle_study" / "study.py")
+    study_file = load_source(HERE / "oracle_study" / "study.py")
     app = create_app(study_file.experiment_class, settings=Settings(seed=1), folder=study_file.folder)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:5000") as client:
         await run(client, dallinger_sequences.SCENARIOS)

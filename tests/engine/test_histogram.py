@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simlab.engine import LatencyHistogram
-from simlab.engine.stats import RunStats
+from simlab.engine.reporting.stats import RunStats
 from simlab.engine.events import RequestEvent
 
 micros = st.integers(min_value=0, max_value=5_000_000)

@@ -12,7 +12,7 @@ import httpx
 import trio
 
 from simlab.engine import RunOptions, load_scenario, run_scenario_async
-from simlab.engine.connect import Target
+from simlab.engine.clients.connect import Target
 
 EXPERIMENT = """
 from simlab import Chain, Experiment

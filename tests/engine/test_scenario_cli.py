@@ -18,8 +18,8 @@ from simlab.engine import (
     Scenario,
     Thresholds,
     load_scenario,
-    run_scenario,
 )
+from simlab import run_scenario
 from simlab.engine.loader import LoadError
 
 from .conftest import ROOT

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from simlab.experiment_bots import BotRunOptions, run_experiment_bots
+from simlab.runs.experiment_bots import BotRunOptions, run_experiment_bots
 
 DEMOS = Path(__file__).resolve().parents[3] / "shared" / "dallinger-demos"
 

@@ -9,7 +9,7 @@ import pytest
 
 from simlab.domain.otree import StudySettings
 from simlab.errors import ConfigError
-from simlab.experiment_file import load_experiment_file
+from simlab.sources import load_source
 
 from .conftest import study_namespace
 
@@ -111,7 +111,7 @@ def test_bad_label_file_names_file_line_and_label(tmp_path: Path) -> None:
 
 
 def test_experiment_file_loader_reads_the_study() -> None:
-    loaded = load_experiment_file(ROOT / "examples" / "study" / "study.py")
+    loaded = load_source(ROOT / "examples" / "study" / "study.py")
     study = loaded.study
     assert [c["name"] for c in study.session_configs] == ["transmission", "survey"]
     room = study.room("lab")
@@ -128,4 +128,4 @@ def test_experiment_file_with_bad_study_fails_at_load(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ConfigError, match=r"SESSION_CONFIGS\[0\] \('a'\): players_per_group"):
-        load_experiment_file(path)
+        load_source(path)

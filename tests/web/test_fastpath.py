@@ -109,7 +109,7 @@ async def test_protected_routes_are_left_to_quart() -> None:
 
 
 async def test_a_failed_journal_is_a_503_and_the_write_is_not_redone() -> None:
-    from simlab.durability import JournalFailed
+    from simlab.persistence.journal import JournalFailed
 
     class BrokenJournal:
         def request_needs_wait(self) -> int:

@@ -15,8 +15,8 @@ import trio
 
 from simlab import Settings
 from simlab.bench.fuzz import fuzz_in_process, shape_problem
-from simlab.serving import serve
-from simlab.web import create_app
+from simlab.server import build_server, serve
+from simlab.sources import ExperimentSource
 
 from .conftest import ChainExperiment
 
@@ -56,9 +56,9 @@ def test_shape_rules(kind, status, media, body, problem) -> None:
 async def test_an_unread_body_does_not_stall_the_next_request_on_the_connection() -> None:
     """hypercorn's trio worker used to hang the next keep-alive request after a 405/404 with a body."""
     settings = Settings(port=0, seed=1)
-    app = create_app(ChainExperiment, settings=settings)
+    server = build_server(ExperimentSource.of_class(ChainExperiment), settings)
     async with trio.open_nursery() as nursery:
-        url = (await nursery.start(serve, app, settings))[0]
+        url = (await nursery.start(serve, server))[0]
         async with httpx.AsyncClient(base_url=url, timeout=3) as client:
             for _ in range(30):
                 assert (await client.put("/health", data={"a": "b"})).status_code == 405

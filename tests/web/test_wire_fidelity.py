@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from simlab.export import NOT_NULL_DEFAULTS, export_zip_bytes, snapshot
+from simlab.persistence.export import NOT_NULL_DEFAULTS, export_zip_bytes, snapshot
 
 from .dallinger.helpers import assert_error
 

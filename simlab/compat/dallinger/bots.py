@@ -22,6 +22,7 @@ from urllib import parse
 import httpx
 
 from ..config import get_config
+from ...errors import RunUnavailable
 from . import browsers
 
 logger = logging.getLogger("simlab.bots")
@@ -30,7 +31,7 @@ logger = logging.getLogger("simlab.bots")
 CHROME_TYPES = {"chrome_headless", "chrome"}
 
 
-class WebDriverUnavailable(RuntimeError):
+class WebDriverUnavailable(RunUnavailable):
     """The configured ``webdriver_type`` cannot be opened on this machine."""
 
 

@@ -8,6 +8,7 @@ from quart import Blueprint, request
 
 from . import chat, infos, lifecycle, nodes, pages, participants
 from .params import check_path
+from .requests import DallingerRuntime
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -21,6 +22,7 @@ def dallinger_blueprint(rt: Runtime) -> Blueprint:
     async def refuse_bad_paths() -> None:
         check_path(request)
 
+    drt = DallingerRuntime(rt)
     for module in (participants, nodes, infos, lifecycle, chat, pages):
-        module.register(bp, rt)
+        module.register(bp, drt)
     return bp

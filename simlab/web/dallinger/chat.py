@@ -18,7 +18,7 @@ import trio
 from quart import Blueprint, websocket
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .requests import DallingerRuntime as Runtime
 
 BUFFER = 100
 

@@ -18,7 +18,7 @@ from .params import parse_details, url_id
 from .wire import DallingerError, success
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .requests import DallingerRuntime as Runtime
 
 
 def register(bp: Blueprint, rt: Runtime) -> None:

@@ -20,7 +20,7 @@ from .params import Params, path_id
 from .wire import DallingerError, dumps, simple_error, success
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .requests import DallingerRuntime as Runtime
 
 logger = logging.getLogger("simlab.web")
 

@@ -18,7 +18,7 @@ from .params import id_or_none, integer_literal, path_id, url_id
 from .wire import DallingerError, bare_error, success
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .requests import DallingerRuntime as Runtime
 
 
 def _json(rows: list[Any]) -> list[dict[str, Any]]:

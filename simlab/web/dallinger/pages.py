@@ -29,7 +29,7 @@ from .wire import DallingerError, error_page, participant_identity
 log = logging.getLogger("simlab.pages")
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .requests import DallingerRuntime as Runtime
 
 
 def safe_name(name: str) -> bool:

@@ -24,6 +24,7 @@ from ...domain.operations import PROPERTY_NAMES, Properties
 from ...store import MAX_ID
 from .models import Model, Spec, specs
 from .wire import DallingerError
+from ...errors import WebError
 
 logger = logging.getLogger("simlab.web")
 
@@ -36,7 +37,7 @@ MAX_DIGITS = 19
 OUT_OF_RANGE = MAX_ID + 1
 
 
-class UndeclaredParameter(RuntimeError):
+class UndeclaredParameter(WebError, RuntimeError):
     """A handler read a parameter its route's model does not declare (a bug: docs would drift)."""
 
 

@@ -12,7 +12,7 @@ from .params import path_id
 from .wire import DallingerError, dumps, success
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from .requests import DallingerRuntime as Runtime
 
 #: Dallinger's worker_id/hit_id/assignment_id/mode columns are String(50).
 ID_COLUMN_LENGTH = 50

@@ -19,6 +19,7 @@ from typing import Any
 from quart import Response
 
 from .. import jsontext
+from ...errors import WebError
 
 JSON = "application/json"
 
@@ -43,7 +44,7 @@ def success(**payload: Any) -> Response:
     return Response(dumps(body), status=200, content_type=JSON)
 
 
-class DallingerError(Exception):
+class DallingerError(WebError):
     """An error answered in Dallinger's envelope; raised by handlers, rendered by the app."""
 
     def __init__(

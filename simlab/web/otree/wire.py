@@ -19,7 +19,7 @@ from quart import Response
 
 from ...config import Settings
 from .. import jsontext
-from ...errors import InvalidRequest, NotFound
+from ...errors import InvalidRequest, NotFound, WebError
 
 JSON = "application/json"
 TEXT = "text/plain; charset=utf-8"
@@ -34,7 +34,7 @@ def json_response(payload: Any) -> Response:
     return Response(jsontext.dumps(payload, allow_nan=False), status=200, content_type=JSON)
 
 
-class ApiError(Exception):
+class ApiError(WebError):
     """An answer other than success: a status and oTree's plain-text message."""
 
     def __init__(self, status: int, message: str) -> None:

@@ -1,0 +1,1 @@
+"""What a run measured: statistics, latency histograms, the final snapshot, progress and reports."""
