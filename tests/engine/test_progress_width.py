@@ -9,8 +9,8 @@ import pytest
 import trio
 from rich.console import Console
 
-from simlab.engine.progress import Progress
-from simlab.engine.stats import RunStats
+from simlab.engine.reporting.progress import Progress
+from simlab.engine.reporting.stats import RunStats
 
 
 def render(width: int) -> str:

@@ -117,7 +117,7 @@ def test_a_rerun_against_a_url_with_earlier_state_is_warned(tmp_path: Path, monk
 
 
 def test_a_failing_check_names_who(tmp_path: Path) -> None:
-    from simlab.engine.snapshot import NodeState, Snapshot
+    from simlab.engine.reporting.snapshot import NodeState, Snapshot
 
     snap = Snapshot(
         networks={1: {"id": 1}}, participants={1: {"id": 1, "status": "approved"}, 2: {"id": 2, "status": "working"}},
