@@ -90,7 +90,7 @@ def main(argv: list[str]) -> int:
     if args.action == "new":
         return _new(args, console)
     if args.web is not None:
-        from ..engine.live.server import port_problem
+        from ..runs.live.server import port_problem
 
         problem = port_problem(args.web)
         if problem:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import outcome
 import trio
 from rich.console import Console
 
@@ -30,7 +29,7 @@ from .engine import Engine
 from .events import Events
 from .clients.otree import OTreeClient
 from .interrupt import Interrupt
-from .live.state import LiveState
+from .reporting.live import LiveState
 from .reporting.progress import Progress, summary_tables
 from .reporting.report import RunReport
 from .sanity import earlier_state, nothing_done
@@ -56,7 +55,7 @@ class RunOptions:
         shared_client: force one shared (True) or per-bot (False) httpx client.
         snapshot: read the final state (needed by most checks and the digest).
         otree_rest_key: the ``otree-rest-key`` header for oTree callers.
-        web_port: serve the live page (:mod:`simlab.engine.live`) on this loopback port.
+        web_port: serve the live page (served by :mod:`simlab.runs.live`) on this loopback port.
     """
 
     seed: int | None = None
@@ -133,26 +132,12 @@ async def run_scenario_async(
     with the populations, and the checks wait for it to end too.  With
     ``options.web_port`` (or a ``live`` state given by the caller, who then serves
     it) the live page follows the run; ``recruited`` (an experiment's own bots'
-    records) is shown there too.  An ``interrupt`` (Ctrl-C, SIGTERM) stops the bots and
+    records) is shown there too.  (The page itself is served by ``simlab.runs``.)  An ``interrupt`` (Ctrl-C, SIGTERM) stops the bots and
     the alongside; the report then says so (``extra["interrupted"]``) and fails.
     ``experiment_errors()`` lists what the experiment's own code raised in the server
     (in process, the composition root can read it): the report and the launch's
     failure show it with the researcher's frames.
     """
-    if live is None and options.web_port is not None:
-        from .live.server import serve_live
-
-        live = LiveState(scenario.name, recruited=recruited)
-        async with trio.open_nursery() as web:
-            url = await web.start(functools.partial(serve_live, live, port=options.web_port))
-            (console or Console(stderr=True)).print(f"live page: {url}", highlight=False, soft_wrap=True)
-            report = await run_scenario_async(
-                scenario, target, options, console=console, alongside=alongside, live=live, interrupt=interrupt,
-                experiment_errors=experiment_errors,
-            )
-            await live_ended(live)
-            web.cancel_scope.cancel()
-        return report
     seed = scenario.seed if options.seed is None else options.seed
     if options.participants is not None:
         scenario = scenario.with_participants(options.participants)
@@ -282,16 +267,3 @@ async def live_ended(live: LiveState, *, grace: float = 2.0) -> None:
     with trio.move_on_after(grace):
         while live.watchers:
             await live.changed()
-
-
-async def with_signals(options: RunOptions, run: Callable[..., Awaitable[RunReport]]) -> RunReport:
-    """``run(interrupt=...)``, with SIGINT/SIGTERM turned into its interrupt when ``options.handle_signals``."""
-    if not options.handle_signals:
-        return await run()
-    interrupt = Interrupt()
-    async with trio.open_nursery() as nursery:
-        await nursery.start(interrupt.watch)
-        result = await outcome.acapture(run, interrupt=interrupt)  # the run's own error, not a nursery's group
-        nursery.cancel_scope.cancel()
-    return result.unwrap()
-

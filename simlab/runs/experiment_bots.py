@@ -46,6 +46,7 @@ from ..server import Server, build_server, free_port, serve
 from ..sources import ExperimentSource, load_source
 from ..compat.dallinger import browsers
 from .inprocess import experiment_errors
+from .live.serving import with_live_page
 
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
@@ -267,8 +268,8 @@ async def _start_live(
     nursery: trio.Nursery, name: str, stats: RunStats, events: Events, run: RecruitedRun, side: DallingerClient, port: int
 ) -> Any:
     """Serve the live page of a folder run (its URL printed first); return its state."""
-    from ..engine.live.server import serve_live
-    from ..engine.live.state import LiveState
+    from ..engine.reporting.live import LiveState
+    from .live.server import serve_live
 
     live = LiveState(name, recruited=run.bots).attach(events)
     url = await nursery.start(partial(serve_live, live, port=port))
@@ -462,9 +463,10 @@ def run_scenario_with_own_bots(
                     interrupt.on_first(browsers.reap)
                     await nursery.start(interrupt.watch)
                 try:
-                    report = await run_scenario_async(
-                        scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots,
-                        recruited=runs[0].bots, interrupt=interrupt,
+                    report = await with_live_page(
+                        options, scenario.name, runs[0].bots, console,
+                        partial(run_scenario_async, scenario, Target.remote(settings.base_url), options, console=console,
+                                alongside=own_bots, recruited=runs[0].bots, interrupt=interrupt),
                     )
                 finally:
                     browsers.reap()

@@ -22,7 +22,8 @@ from ..domain.otree import StudySettings, create_session
 from ..engine.clients.connect import Target
 from ..engine.loader import import_path
 from ..engine.reporting.report import RunReport
-from ..engine.runner import RunOptions, run_scenario_async, with_signals
+from ..engine.runner import RunOptions, run_scenario_async
+from .live.serving import with_live_page, with_signals
 from ..engine.scenario import Scenario
 from ..engine.seeds import derive_seed
 from ..server import Server, build_server
@@ -133,7 +134,7 @@ def run_scenario(
             options = replace(options, otree_rest_key=key)
     clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
     run = functools.partial(run_scenario_async, scenario, target, options, console=console, experiment_errors=errors)
-    main = functools.partial(with_signals, options, run)
+    main = functools.partial(with_signals, options, functools.partial(with_live_page, options, scenario.name, None, console, run))
     report: RunReport = trio.run(main, clock=clock)
     if options.report_dir is not None:
         report.write(options.report_dir)

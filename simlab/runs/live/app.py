@@ -11,7 +11,7 @@ import trio
 from quart import Response
 from quart_trio import QuartTrio
 
-from .state import LiveState
+from ...engine.reporting.live import LiveState
 
 HERE = Path(__file__).parent
 ASSETS = {

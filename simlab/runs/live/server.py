@@ -11,7 +11,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve
 
 from .app import live_app
-from .state import LiveState
+from ...engine.reporting.live import LiveState
 
 
 def port_problem(port: int) -> str | None:

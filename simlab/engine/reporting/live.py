@@ -13,8 +13,8 @@ from typing import Any
 
 import trio
 
-from ..reporting.network_svg import network_svg
-from ..reporting.snapshot import Snapshot
+from .network_svg import network_svg
+from .snapshot import Snapshot
 
 #: Networks drawn on the page (the report draws them all; a live page stays light).
 MAX_NETWORKS = 12
