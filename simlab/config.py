@@ -13,9 +13,26 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .domain.admission import Limits
 from .errors import ConfigError
 
 AUTH_LEVELS = ("", "DEMO", "STUDY")
+
+#: Settings read from ``SIMLAB_<NAME>`` (seconds or bytes); each must be positive.
+_NUMBERS_FROM_ENV: dict[str, type] = {
+    "keep_alive_timeout": float,
+    "body_timeout": float,
+    "read_timeout": float,
+    "websocket_max_message_bytes": int,
+    "chat_subscriber_bytes": int,
+    "max_value_bytes": int,
+    "participant_bytes_per_minute": int,
+    "address_bytes_per_minute": int,
+    "memory_high_water_bytes": int,
+}
+#: Limits that 0 turns off; every other number must be positive.
+_MAY_BE_ZERO = ("max_value_bytes", "participant_bytes_per_minute", "address_bytes_per_minute", "memory_high_water_bytes")
+_POSITIVE = tuple(name for name in _NUMBERS_FROM_ENV if name not in _MAY_BE_ZERO)
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,28 @@ class Settings:
     fast_path: bool = True
     #: Seconds between freezing long-lived objects out of GC scans while serving (0: never).
     gc_freeze_interval: float = 10.0
+    #: Seconds a connection may take to send a request's headers, counted from its previous
+    #: response (or from connecting); also how long an idle keep-alive connection stays open.
+    keep_alive_timeout: float = 75.0
+    #: Seconds a request's whole body may take to arrive once its headers did (then 408, closed).
+    body_timeout: float = 30.0
+    #: Seconds a connection may send nothing while a request is handled or a response is written
+    #: (a client that neither reads nor sends is closed); websockets are pinged well within it.
+    read_timeout: float = 120.0
+    #: Largest websocket message accepted or relayed, in bytes (experiment key ``websocket_max_message_bytes``).
+    websocket_max_message_bytes: int = 1 << 20
+    #: Bytes a ``/chat`` subscriber may have queued and unsent before it is dropped (close code 1008).
+    chat_subscriber_bytes: int = 4 << 20
+    #: Largest text or JSON value a client may store in one column (413 past it; 0: no limit).
+    max_value_bytes: int = 256 * 1024
+    #: Bytes one participant may store per minute (429 with Retry-After past it; 0: no limit).
+    participant_bytes_per_minute: int = 4 << 20
+    #: Bytes one client address may store per minute, loopback exempt (429 past it; 0: no limit).
+    address_bytes_per_minute: int = 16 << 20
+    #: Resident memory past which writes get 503 with Retry-After (0: 80% of the RAM or cgroup limit).
+    memory_high_water_bytes: int = 0
+    #: Take the client address from ``X-Forwarded-For`` (one trusted proxy in front, e.g. nginx).
+    behind_proxy: bool = False
 
     def __post_init__(self) -> None:
         if self.otree_auth_level not in AUTH_LEVELS:
@@ -48,6 +87,16 @@ class Settings:
             raise ConfigError(f"port must be between 0 and 65535, got {self.port}")
         if self.max_body_bytes <= 0:
             raise ConfigError(f"max_body_bytes must be positive, got {self.max_body_bytes}")
+        for name in _POSITIVE:
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
+        for name in _MAY_BE_ZERO:
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be 0 (no limit) or positive, got {getattr(self, name)}")
+
+    def limits(self) -> Limits:
+        """The admission limits (``simlab.domain.admission``)."""
+        return Limits(self.max_value_bytes, self.participant_bytes_per_minute, self.address_bytes_per_minute, self.memory_high_water_bytes)
 
     @property
     def base_url(self) -> str:
@@ -74,6 +123,8 @@ class Settings:
             values["admin_password"] = env["OTREE_ADMIN_PASSWORD"]
         if env.get("SIMLAB_DATA_DIR"):
             values["data_dir"] = Path(env["SIMLAB_DATA_DIR"])
+        if env.get("SIMLAB_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on"):
+            values["behind_proxy"] = True
         if env.get("SIMLAB_FAST_PATH", "").strip().lower() in ("0", "false", "no", "off"):
             values["fast_path"] = False
         if env.get("SIMLAB_GC_FREEZE_INTERVAL"):
@@ -83,6 +134,14 @@ class Settings:
                 raise ConfigError(
                     f"SIMLAB_GC_FREEZE_INTERVAL must be a number of seconds, got {env['SIMLAB_GC_FREEZE_INTERVAL']!r}"
                 ) from None
+        for name, kind in _NUMBERS_FROM_ENV.items():
+            variable = "SIMLAB_" + name.upper()
+            if env.get(variable):
+                try:
+                    values[name] = kind(env[variable])
+                except ValueError:
+                    what = "a number of seconds" if kind is float else "a whole number of bytes"
+                    raise ConfigError(f"{variable} must be {what}, got {env[variable]!r}") from None
         if env.get("SIMLAB_SEED"):
             try:
                 values["seed"] = int(env["SIMLAB_SEED"])

@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="seed of the experiment's random choices")
     parser.add_argument("--auth-level", default=None, choices=["", "DEMO", "STUDY"], help="oTree auth level (env OTREE_AUTH_LEVEL)")
     parser.add_argument("--rest-key", default=None, help="oTree REST key (env OTREE_REST_KEY)")
+    parser.add_argument("--keep-alive-timeout", type=float, default=None, metavar="S", help="seconds for a request's headers and for an idle keep-alive connection (default 75)")
+    parser.add_argument("--body-timeout", type=float, default=None, metavar="S", help="seconds for a request's whole body once its headers arrived (default 30)")
+    parser.add_argument("--read-timeout", type=float, default=None, metavar="S", help="seconds a connection may send nothing at all (default 120)")
+    parser.add_argument("--max-value-bytes", type=int, default=None, metavar="N", help="largest text a client may store in one field (default 262144; 0: no limit)")
+    parser.add_argument("--participant-bytes-per-minute", type=int, default=None, metavar="N", help="bytes one participant may store per minute (default 4 MiB; 0: no limit)")
+    parser.add_argument("--address-bytes-per-minute", type=int, default=None, metavar="N", help="bytes one client address may store per minute, loopback exempt (default 16 MiB; 0: no limit)")
+    parser.add_argument("--memory-high-water-bytes", type=int, default=None, metavar="N", help="resident memory past which writes get 503 (default 80%% of RAM or the cgroup limit)")
+    parser.add_argument("--behind-proxy", action="store_true", default=None, help="take the client address from X-Forwarded-For (one trusted reverse proxy in front)")
     parser.add_argument(
         "--no-launch",
         action="store_true",
@@ -95,6 +103,14 @@ def main(argv: list[str]) -> int:
             seed=args.seed,
             otree_auth_level=args.auth_level,
             otree_rest_key=args.rest_key,
+            keep_alive_timeout=args.keep_alive_timeout,
+            body_timeout=args.body_timeout,
+            read_timeout=args.read_timeout,
+            max_value_bytes=args.max_value_bytes,
+            participant_bytes_per_minute=args.participant_bytes_per_minute,
+            address_bytes_per_minute=args.address_bytes_per_minute,
+            memory_high_water_bytes=args.memory_high_water_bytes,
+            behind_proxy=args.behind_proxy,
         )
         from ..server import build_server
         from ..sources import ExperimentSource, load_source

@@ -17,9 +17,11 @@ from types import ModuleType
 from typing import Any
 
 from ..domain import context
+from ..domain import experiment as experiment_module
 from ..pyfile import AliasLoader
 from ..domain.base import ModelMeta
 from .query import ClassLevelColumns
+from .session import session as compat_session
 
 PREFIX = "dallinger"
 TARGET = "simlab.compat.dallinger"
@@ -59,6 +61,7 @@ def install() -> None:
             _set_aside[name] = sys.modules.pop(name)
     sys.meta_path.insert(0, _finder)
     ModelMeta.sql = ClassLevelColumns(_store_of_current)
+    experiment_module.session_provider[0] = lambda: compat_session
 
 
 def uninstall() -> None:
@@ -70,6 +73,7 @@ def uninstall() -> None:
     sys.modules.update(_set_aside)
     _set_aside.clear()
     ModelMeta.sql = None
+    experiment_module.session_provider[0] = lambda: None
 
 
 def installed() -> bool:

@@ -7,6 +7,8 @@ nothing behind), so ``commit()`` joins it: it marks a savepoint that a later
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -86,16 +88,96 @@ class StoreSession:
 session = StoreSession()
 
 
-class RedisChannel:
-    """``db.redis_conn``: publishing goes to simlab's in-process relay (Dallinger uses Redis pub/sub)."""
+def _as_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode() if not isinstance(value, str) else value.encode()
 
-    def publish(self, channel: str, message: Any) -> int:
-        _experiment().publish(channel, message if isinstance(message, str) else message.decode())
-        return 0
 
-    def get(self, key: str) -> None:
-        """Dallinger reads ``auto_recruit`` overrides from Redis; simlab keeps none."""
+class RedisPubSub:
+    """``redis_conn.pubsub()``: receives, in process, what is published on its channels."""
+
+    def __init__(self, hub: RedisChannel) -> None:
+        self._hub = hub
+        self.channels: set[str] = set()
+        self._inbox: deque[dict[str, Any]] = deque()
+
+    def subscribe(self, *channels: str) -> None:
+        with self._hub._lock:
+            for channel in channels:
+                self.channels.add(channel)
+                self._hub._subscribers.setdefault(channel, []).append(self)
+                self._inbox.append({"type": "subscribe", "pattern": None, "channel": _as_bytes(channel), "data": len(self.channels)})
+
+    def unsubscribe(self, *channels: str) -> None:
+        with self._hub._lock:
+            for channel in channels or tuple(self.channels):
+                self.channels.discard(channel)
+                if self in self._hub._subscribers.get(channel, []):
+                    self._hub._subscribers[channel].remove(self)
+
+    def get_message(self, ignore_subscribe_messages: bool = False, timeout: float = 0.0) -> dict[str, Any] | None:
+        """The next message, or None when there is none yet (never blocks the server)."""
+        with self._hub._lock:
+            while self._inbox:
+                message = self._inbox.popleft()
+                if ignore_subscribe_messages and message["type"] != "message":
+                    continue
+                return message
         return None
 
-    def set(self, key: str, value: Any) -> None:
-        """Accepted and ignored (Dallinger's Redis flags have no simlab meaning)."""
+    def close(self) -> None:
+        self.unsubscribe()
+
+    def _deliver(self, channel: str, data: bytes) -> None:
+        self._inbox.append({"type": "message", "pattern": None, "channel": _as_bytes(channel), "data": data})
+
+
+class RedisChannel:
+    """``db.redis_conn``: Redis's calls experiments make, in process (simlab runs no Redis).
+
+    ``publish`` goes to the served experiment's chat relay (what the browser's
+    ``/chat`` socket receives) and to every ``pubsub()`` subscribed to the
+    channel; ``get``/``set``/``delete`` keep values (as bytes, as Redis answers) for the process.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: dict[str, list[RedisPubSub]] = {}
+        self._values: dict[str, bytes] = {}
+
+    def publish(self, channel: str, message: Any) -> int:
+        text = message if isinstance(message, str) else _as_bytes(message).decode()
+        with self._lock:
+            receivers = list(self._subscribers.get(channel, ()))
+            for receiver in receivers:
+                receiver._deliver(channel, text.encode())
+        exp = context.current_experiment()
+        if exp is not None:
+            exp.publish(channel, text)
+        elif not receivers:
+            raise RuntimeError("redis_conn.publish is used outside an experiment served by simlab")
+        return len(receivers)
+
+    def pubsub(self, **options: Any) -> RedisPubSub:
+        return RedisPubSub(self)
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._values.get(key)
+
+    def set(self, key: str, value: Any, **options: Any) -> bool:
+        with self._lock:
+            self._values[key] = _as_bytes(value)
+        return True
+
+    def delete(self, *keys: str) -> int:
+        with self._lock:
+            return sum(self._values.pop(k, None) is not None for k in keys)
+
+    def exists(self, *keys: str) -> int:
+        with self._lock:
+            return sum(k in self._values for k in keys)
+
+    def ping(self) -> bool:
+        return True

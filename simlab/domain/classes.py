@@ -19,9 +19,9 @@ from .participants import Notification, Question
 from .vectors import Transmission, Vector
 
 
-def class_resolver(experiment_class: Any) -> Callable[[str, dict[str, Any]], type]:
-    """``f(table, values) -> class`` for loading rows of ``experiment_class``'s store."""
-    roots: dict[str, type] = {
+def table_roots(experiment_class: Any) -> dict[str, type]:
+    """The model class of each Dallinger table (the experiment's participant class for ``participant``)."""
+    return {
         "participant": experiment_class.participant_constructor,
         "question": Question,
         "network": Network,
@@ -32,13 +32,21 @@ def class_resolver(experiment_class: Any) -> Callable[[str, dict[str, Any]], typ
         "transmission": Transmission,
         "notification": Notification,
     }
-    by_identity: dict[str, dict[str, type]] = {}
-    for table, root in roots.items():
-        found: dict[str, type] = {}
-        for cls in subclasses(root):
-            if getattr(cls, "_declares_identity", False) or cls is root:
-                found[cls.polymorphic_identity] = cls
-        by_identity[table] = found
+
+
+def polymorphic_mapping(root: type) -> dict[str, type]:
+    """``{polymorphic identity: class}`` for ``root`` and every subclass declaring an identity."""
+    found: dict[str, type] = {}
+    for cls in subclasses(root):
+        if getattr(cls, "_declares_identity", False) or cls is root:
+            found[cls.polymorphic_identity] = cls
+    return found
+
+
+def class_resolver(experiment_class: Any) -> Callable[[str, dict[str, Any]], type]:
+    """``f(table, values) -> class`` for loading rows of ``experiment_class``'s store."""
+    roots = table_roots(experiment_class)
+    by_identity = {table: polymorphic_mapping(root) for table, root in roots.items()}
 
     def resolve(table: str, values: dict[str, Any]) -> type:
         root = roots.get(table)

@@ -44,7 +44,7 @@ KEY_TYPES: dict[str, type] = {
             "contact_email_on_error chrome-path dallinger_develop_directory dallinger_email_address "
             "dashboard_password dashboard_user database_size database_url debug_recruiter description "
             "dyno_type dyno_type_web dyno_type_worker ec2_default_pem ec2_default_security_group "
-            "EXPERIMENT_CLASS_NAME group_name heroku_app_id_root heroku_auth_token heroku_python_version "
+            "EXPERIMENT_CLASS_NAME group_name heroku_app_id_root notification_url heroku_auth_token heroku_python_version "
             "heroku_team heroku_region host id infrastructure_debug_details keywords language logfile mode "
             "mturk_qualification_blocklist mturk_qualification_requirements organization_name "
             "prolific_api_token prolific_api_version prolific_completion_config prolific_completion_codes "
@@ -56,7 +56,7 @@ KEY_TYPES: dict[str, type] = {
     ),
     **dict.fromkeys(
         (
-            "approve_requirement base_port lifetime loglevel loglevel_worker num_dynos_web num_dynos_worker "
+            "websocket_max_message_bytes approve_requirement base_port lifetime prolific_reward_cents loglevel loglevel_worker num_dynos_web num_dynos_worker "
             "port prolific_estimated_completion_minutes prolific_maximum_allowed_minutes question_max_length "
             "docker_worker_cpu_shares"
         ).split(),
@@ -65,13 +65,27 @@ KEY_TYPES: dict[str, type] = {
     **dict.fromkeys("base_payment duration worker_multiplier".split(), float),
     **dict.fromkeys(
         (
-            "assign_qualifications auto_recruit allow_repeat_worker_ids clock_on disable_browser_autotranslate "
+            "activate_recruiter_on_start assign_qualifications auto_recruit allow_repeat_worker_ids clock_on disable_browser_autotranslate "
             "disable_when_duration_exceeded enable_global_experiment_registry lock_table_when_creating_participant "
             "prolific_is_custom_screening publish_experiment replay sentry us_only whimsical"
         ).split(),
         bool,
     ),
 }
+#: Older or environment names Dallinger accepts for a key (its ``register(..., synonyms=...)``).
+SYNONYMS: dict[str, str] = {
+    "AWS_ACCESS_KEY_ID": "aws_access_key_id",
+    "AWS_DEFAULT_REGION": "aws_region",
+    "AWS_REGION": "aws_region",
+    "aws_default_region": "aws_region",
+    "AWS_SECRET_ACCESS_KEY": "aws_secret_access_key",
+    "team": "heroku_team",
+    "qualification_blacklist": "mturk_qualification_blocklist",
+    "PORT": "port",
+    "PROLIFIC_RESEARCHER_API_TOKEN": "prolific_api_token",
+    "dallinger_email_password": "smtp_password",
+}
+
 #: What Dallinger accepts as a config type.
 SUPPORTED_TYPES = (bytes, str, int, float, bool)
 
@@ -97,14 +111,28 @@ class Config(Mapping[str, Any]):
     Dallinger casts them; a value that cannot be cast is an error naming the key.
     """
 
-    def __init__(self, values: Mapping[str, Any], types: Mapping[str, type] | None = None) -> None:
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        types: Mapping[str, type] | None = None,
+        synonyms: Mapping[str, str] | None = None,
+    ) -> None:
         self.types: dict[str, type] = {**KEY_TYPES, **(types or {})}
+        self.synonyms: dict[str, str] = {**SYNONYMS, **(synonyms or {})}
         self._values = dict(DEFAULTS)
         for key, value in values.items():
+            key = self.canonical(key)
             self._values[key] = self._cast(key, value)
 
+    def canonical(self, key: str) -> str:
+        """The key a synonym stands for (``qualification_blacklist`` -> ``mturk_qualification_blocklist``)."""
+        return self.synonyms.get(key, key)
+
     def __getitem__(self, key: str) -> Any:
-        return self._values[key]
+        return self._values[self.canonical(key)]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.canonical(key) in self._values
 
     def __iter__(self) -> Any:
         return iter(self._values)
@@ -113,18 +141,23 @@ class Config(Mapping[str, Any]):
         return len(self._values)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self._values.get(key, default)
+        return self._values.get(self.canonical(key), default)
 
-    def register(self, key: str, type_: type) -> None:
-        """Give ``key`` a type (Dallinger's ``config.register``) and cast its current value."""
+    def register(self, key: str, type_: type, synonyms: Any = None) -> None:
+        """Give ``key`` a type (Dallinger's ``config.register``), its synonyms, and cast its current value."""
         if type_ not in SUPPORTED_TYPES:
             raise TypeError(f"{type_} is not a supported type")
         self.types[key] = type_
+        for synonym in synonyms or ():
+            self.synonyms[synonym] = key
+            if synonym in self._values:
+                self._values.setdefault(key, self._values.pop(synonym))
         if key in self._values:
             self._values[key] = self._cast(key, self._values[key])
 
     def set(self, key: str, value: Any) -> None:
         """Set one value at run time (Dallinger's ``config.set``/``extend``)."""
+        key = self.canonical(key)
         self._values[key] = self._cast(key, value)
 
     def _cast(self, key: str, value: Any) -> Any:

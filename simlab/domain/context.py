@@ -33,3 +33,12 @@ def serving(experiment: Any) -> Iterator[Any]:
         yield experiment
     finally:
         _current.reset(token)
+
+
+def enter(experiment: Any) -> Any:
+    """Make ``experiment`` current until ``leave(token)`` (for a span that is not one block)."""
+    return _current.set(experiment)
+
+
+def leave(token: Any) -> None:
+    _current.reset(token)

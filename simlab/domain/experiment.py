@@ -9,15 +9,17 @@ atomic without locks.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from ..store import GraphStore
 from .config import Config
-from .context import current_experiment, serving
+from .context import current_experiment, enter, leave, serving
 from .messages import ChannelMessages
 from .infos import Compression, Gene, Info, Meme, Mutation, Replication, Response, State, Transformation
 from .networks import Empty
@@ -45,6 +47,27 @@ BASE_KNOWN_CLASSES: dict[str, type] = {
     "State": State,
     "Transformation": Transformation,
 }
+
+
+#: ``[factory]`` of the object ``self.session`` is (and what an old-style ``__init__(self, session)`` gets);
+#: the Dallinger compatibility layer installs ``db.session``.  None without it.
+session_provider: list[Callable[[], Any]] = [lambda: None]
+
+
+def construction_arguments(cls: type) -> tuple[Any, ...]:
+    """What the Dallinger release ``cls`` was written for passes to it: ``(session,)`` or nothing."""
+    init = cls.__init__
+    if init is Experiment.__init__:
+        return ()
+    try:
+        params = list(inspect.signature(init).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return ()
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if positional and (positional[0].name == "session" or positional[0].default is inspect.Parameter.empty):
+        session = session_provider[0]()
+        return (session if session is not None else True,)
+    return ()
 
 
 class Experiment(ChannelMessages):
@@ -86,7 +109,14 @@ class Experiment(ChannelMessages):
         """
         if isinstance(session, GraphStore) and store is None:
             store = session
-        pending = _pending.get() or {}
+        pending = _pending.get()
+        if pending is not None and pending.get("instance") is None:
+            # built by ``build``: this instance is the current experiment until ``build`` returns,
+            # so code after ``super().__init__`` (``self.setup()``, ``self.session.commit()``) reaches it
+            pending["instance"] = self
+            pending["token"] = enter(self)
+        else:
+            pending = {}
         store = store if store is not None else pending.get("store")
         config = config if config is not None else pending.get("config")
         seed = seed if seed is not None else pending.get("seed")
@@ -97,16 +127,35 @@ class Experiment(ChannelMessages):
         else:
             self._bind(store, config, seed, base_url or "http://127.0.0.1:5000")
         self.known_classes = dict(type(self).known_classes)
+        #: Dallinger's ``self.session`` (the database session; ``db.session`` when the compat layer serves).
+        given = session is not None and session is not True and not isinstance(session, GraphStore)
+        self.session = session if given else session_provider[0]()
         if not no_configure:
             with serving(self):
                 self.configure()
 
     @classmethod
     def build(cls, **binding: Any) -> Experiment:
-        """An instance bound to ``store``/``config``/``seed``/``base_url``, however ``cls`` overrides ``__init__``."""
+        """An instance bound to ``store``/``config``/``seed``/``base_url``, however ``cls`` overrides ``__init__``.
+
+        ``cls`` is constructed as the Dallinger release it was written for
+        constructs it: an ``__init__(self, session)`` or ``__init__(self,
+        session=None)`` gets the database session (Dallinger up to 11.4 passes
+        it, and such classes set their attributes and call ``self.setup()`` only
+        when it is given); any other ``__init__`` (``no_configure=False``, none)
+        is called with no arguments, as Dallinger 11.5+ calls it.  The whole
+        construction is one store transaction with the new instance current.
+        """
+        binding = dict(binding, instance=None, token=None)
         token = _pending.set(binding)
+        store = binding.get("store")
         try:
-            return cls()
+            with store.transaction() if isinstance(store, GraphStore) else nullcontext():
+                try:
+                    return cls(*construction_arguments(cls))
+                finally:
+                    if binding["token"] is not None:
+                        leave(binding["token"])
         finally:
             _pending.reset(token)
 
@@ -320,8 +369,16 @@ class Experiment(ChannelMessages):
     def submission_successful(self, participant: Any) -> None:
         pass
 
-    def on_recruiter_submission_complete(self, participant: Any) -> None:
-        """Pay, check, and approve (or reject) a submitted participant (spec 4.21)."""
+    def on_recruiter_submission_complete(self, participant: Any, event: Any = None) -> None:
+        """Pay, check, and approve (or reject) a submitted participant (spec 4.21).
+
+        Dallinger 9.x named this hook ``on_assignment_submitted_to_recruiter``; an
+        experiment of that era overrides that name, so the work is done there.
+        """
+        self.on_assignment_submitted_to_recruiter(participant=participant, event=event)
+
+    def on_assignment_submitted_to_recruiter(self, participant: Any, event: Any = None) -> None:
+        """Dallinger 9.x's name of ``on_recruiter_submission_complete`` (what it does, see there)."""
         participant.base_pay = float(self.config.get("base_payment"))
         if not self.data_check(participant=participant):
             participant.status = "bad_data"

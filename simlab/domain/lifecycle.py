@@ -53,7 +53,15 @@ def _submission_complete(exp: Any, participant: Any) -> None:
     if participant.status != "submitted":
         exp.log(f"Participant {participant.id} is {participant.status}, not submitted: ignoring submission")
         return
-    exp.on_recruiter_submission_complete(participant)
+    event = {
+        "event_type": "RecruiterSubmissionComplete",
+        "participant_id": participant.id,
+        "assignment_id": participant.assignment_id,
+        "timestamp": participant.end_time or exp.store.now(),
+        "receive_time": None,
+        "details": None,
+    }
+    exp.on_recruiter_submission_complete(participant=participant, event=event)
 
 
 def _bot_submission_complete(exp: Any, participant: Any) -> None:

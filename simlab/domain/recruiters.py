@@ -152,4 +152,12 @@ def recruiter_class(name: str | None) -> type[Recruiter] | None:
         return None
     if name.startswith("bots:"):
         return BotRecruiter
-    return RECRUITERS.get(name)
+    found = RECRUITERS.get(name)
+    if found is None:
+        # an experiment's own recruiter: a subclass naming itself, as Dallinger's ``by_name`` finds it
+        pending = list(Recruiter.__subclasses__())
+        while pending and found is None:
+            cls = pending.pop()
+            found = cls if getattr(cls, "nickname", None) == name else None
+            pending.extend(cls.__subclasses__())
+    return found

@@ -24,6 +24,8 @@ class RequestEvent:
     response arrived.  ``error`` is ``None`` when the response met the call's
     contract (an expected 403 is not an error).  ``started`` is trio time, and
     ``latency`` is measured in real seconds (see :mod:`simlab.engine.clients`).
+    ``stale`` marks a try that failed on a pooled connection the server had
+    already closed and was sent again at once: counted apart, not as a request.
     """
 
     name: str
@@ -33,6 +35,7 @@ class RequestEvent:
     error: str | None
     started: float
     bot: int | None = None
+    stale: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,15 +100,16 @@ def build_server(
     if in_memory:
         app = create_app(source.experiment_class, **options)
         return Server(app, settings, name + " (in memory)", working_dir=source.working_dir)
-    lock = FolderLock(settings.data_dir).acquire()
+    lock = FolderLock(settings.data_dir, db_file.FILE_NAME).acquire()
     try:
         db = db_file.connect(Path(settings.data_dir) / db_file.FILE_NAME)
     except db_file.DataFileError as exc:
         lock.release()
         raise ConfigError(str(exc)) from None
     store = GraphStore()
-    journal = Journal(db)
+    journal = Journal(db, store)
     store.listeners.append(journal.on_commit)
+    store.undo_listeners.append(journal.on_undo)
     app = create_app(source.experiment_class, store=store, journal=journal, **options)
     gate = LoadingGate(app, db, store, class_resolver(source.experiment_class))
     description = f"{name} (durable in {settings.data_dir}/, loading about {gate.total} rows)"

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 from hypercorn.config import Config as HypercornConfig
+from hypercorn.middleware import ProxyFixMiddleware
 from hypercorn.trio import serve as hypercorn_serve
 
 from ..asgi import ASGIApp
 from ..config import Settings
 from .gc_freeze import freeze_survivors
 from ..store.sqlite import DataFileError
+from .deadlines import BodyDeadline
 from .loading import LoadingGate
 from ..errors import PortInUse
 
@@ -56,14 +58,41 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def hypercorn_config(settings: Settings, sock: socket.socket | None = None) -> HypercornConfig:
+#: Bytes of an incomplete request line and headers hypercorn buffers (hypercorn's default, explicit).
+MAX_HEADER_BYTES = 16 * 1024
+#: Messages (body chunks, websocket messages) queued between hypercorn and the app per stream.
+APP_QUEUE = 10
+#: Concurrent HTTP/2 streams per connection (hypercorn's default is 100).
+H2_STREAMS = 16
+
+
+def hypercorn_config(settings: Settings, sock: socket.socket | None = None, *, websocket_max_bytes: int | None = None) -> HypercornConfig:
+    """hypercorn's config: every phase of a request has a timeout, every buffer a bound.
+
+    See the README's "Security" section: ``keep_alive_timeout`` bounds the header
+    phase and idle keep-alive, ``BodyDeadline`` the body, ``read_timeout`` a
+    connection that sends nothing while a response is made or written (live
+    websockets answer pings sent at a third of it).
+    """
     config = HypercornConfig()
     config.bind = [f"fd://{sock.fileno()}"] if sock is not None else [f"{settings.host}:{settings.port}"]
     config.accesslog = None
     config.errorlog = logging.getLogger("simlab.server")
-    config.keep_alive_timeout = 75
+    config.keep_alive_timeout = settings.keep_alive_timeout
+    config.read_timeout = settings.read_timeout  # type: ignore[assignment]  # hypercorn types it int; seconds
+    config.websocket_ping_interval = settings.read_timeout / 3
+    config.h11_max_incomplete_size = MAX_HEADER_BYTES
+    config.max_app_queue_size = APP_QUEUE
+    config.h2_max_concurrent_streams = H2_STREAMS
+    config.websocket_max_message_size = websocket_max_bytes or settings.websocket_max_message_bytes
     config.graceful_timeout = GRACEFUL_SECONDS
     return config
+
+
+def websocket_limit(experiment: Any, settings: Settings) -> int:
+    """The largest websocket message: the experiment's ``websocket_max_message_bytes`` if it sets one."""
+    value = experiment.config.get("websocket_max_message_bytes") if experiment is not None else None
+    return int(value) if value else settings.websocket_max_message_bytes
 
 
 async def serve(
@@ -91,9 +120,30 @@ async def serve(
             nursery.start_soon(freeze_survivors, settings.gc_freeze_interval)
         if server.gate is not None:
             nursery.start_soon(_load, server.gate, stop)
-        app = asgi if asgi is not None else server.asgi
-        await hypercorn_serve(app, hypercorn_config(settings, sock), shutdown_trigger=stop.wait, task_status=task_status)  # type: ignore[arg-type]
+        app: Any = asgi if asgi is not None else server.asgi
+        config = hypercorn_config(settings, sock, websocket_max_bytes=websocket_limit(server.experiment, settings))
+        app = BodyDeadline(app, settings.body_timeout)
+        if settings.behind_proxy:  # the client address is the one the proxy forwards
+            app = ProxyFixMiddleware(WebsocketScheme(app), mode="legacy", trusted_hops=1)  # type: ignore[arg-type]
+        await hypercorn_serve(app, config, shutdown_trigger=stop.wait, task_status=task_status)
         nursery.cancel_scope.cancel()
+
+
+class WebsocketScheme:
+    """Give a websocket scope a websocket scheme again.
+
+    hypercorn's ``ProxyFixMiddleware`` copies ``X-Forwarded-Proto: https`` into
+    the scope of a websocket too, where ASGI expects ``wss`` (Quart then answers
+    500): this maps ``http``/``https`` back to ``ws``/``wss``.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket" and scope.get("scheme") in ("http", "https"):
+            scope = {**scope, "scheme": "wss" if scope["scheme"] == "https" else "ws"}
+        await self.app(scope, receive, send)
 
 
 async def _load(gate: LoadingGate, stop: trio.Event) -> None:

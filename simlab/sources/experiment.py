@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from .. import pyfile
 from ..domain import Experiment
-from ..domain.config import DEFAULTS, KEY_TYPES, Config, ConfigValueError, read_config_txt
+from ..domain.config import DEFAULTS, KEY_TYPES, SYNONYMS, Config, ConfigValueError, read_config_txt
 from ..domain.otree import StudySettings
 from ..errors import ConfigError, SourceError
 from .package import import_experiment_package, imports_dallinger
@@ -50,6 +50,8 @@ class ExperimentSource:
     config: dict[str, Any] = field(default_factory=dict)
     #: Types of config keys the experiment registered (``extra_parameters``).
     config_types: dict[str, type] = field(default_factory=dict)
+    #: Synonyms of config keys the experiment registered (``register(key, type, synonyms=...)``).
+    config_synonyms: dict[str, str] = field(default_factory=dict)
     #: oTree study settings (SESSION_CONFIGS, ROOMS, ...) the file defines.
     study: StudySettings = field(default_factory=StudySettings)
     #: The experiment's own routes (a Flask app), if it has any.
@@ -102,7 +104,7 @@ class ExperimentSource:
         known = set(DEFAULTS) | set(self.config_types)
         where = str(self.path) if self.path is not None else self.name
         try:
-            config = Config(self.config, self.config_types)
+            config = Config(self.config, self.config_types, self.config_synonyms)
             for name, value in env.items():
                 key = name.lower()
                 if key in known and key != "mode":
@@ -206,25 +208,40 @@ def _load_dallinger(path: Path, mode: str | None) -> ExperimentSource:
     raw = read_config_txt(config_txt) if config_txt.is_file() else {}
     from .. import compat
     from ..compat.config import loading
+    from ..compat.surface import AbsentName, describe_import_error
 
     compat.install()
+    registry = Config({})
     try:
-        module = import_experiment_package(path.parent)
+        with loading(registry):  # module-level ``get_config().register(...)`` types keys of this load
+            module = import_experiment_package(path.parent)
     except SourceError:
         raise
-    except ModuleNotFoundError as exc:
+    except ImportError as exc:
+        one_line = describe_import_error(exc)
+        if one_line is not None:
+            raise SourceError(f"{path}: {one_line}") from exc
         hint = " (pip install 'simlab[dallinger]' brings what Dallinger experiments import)" if exc.name in EXTRAS else ""
-        raise SourceError(f"{path}: importing it raised ModuleNotFoundError: {exc}{hint}") from exc
+        raise SourceError(f"{path}: importing it raised {type(exc).__name__}: {exc}{hint}") from exc
+    except AbsentName as exc:
+        raise SourceError(f"{path}: {exc}") from exc
     except Exception as exc:
         raise SourceError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from exc
+    # registrations made while the module was first imported hold for every later load of it
+    types_at_import, synonyms_at_import = module.__dict__.setdefault(
+        "_simlab_import_registrations", (dict(registry.types), dict(registry.synonyms))
+    )
+    registry.types.update(types_at_import)
+    registry.synonyms.update(synonyms_at_import)
     experiment_class = find_experiment_class(module, str(path))
-    registry = Config({})
     with loading(registry):
         experiment_class.extra_parameters()
         module_parameters = getattr(module, "extra_parameters", None)
         if callable(module_parameters):
             module_parameters()
     types = {k: v for k, v in registry.types.items() if KEY_TYPES.get(k) is not v}
+    synonyms = {k: v for k, v in registry.synonyms.items() if SYNONYMS.get(k) != v}
+    raw = {registry.canonical(k): v for k, v in raw.items()}
     unknown = sorted(k for k in raw if k not in registry.types)
     if unknown:
         raise SourceError(f"{config_txt}: {unknown[0]} is not a valid configuration key")
@@ -237,6 +254,7 @@ def _load_dallinger(path: Path, mode: str | None) -> ExperimentSource:
         experiment_class=experiment_class,
         config=config,
         config_types=types,
+        config_synonyms=synonyms,
         study=study,
         views=compat.experiment_views(experiment_class, module),
         dallinger=True,

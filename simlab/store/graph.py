@@ -32,10 +32,16 @@ _ADD = object()
 MAX_ID = 2**63 - 1
 
 Listener = Callable[[Sequence[Row]], None]
+#: One change a transaction made: (row, column or "" for an insertion, the old value).
+UndoEntry = tuple[Any, str, Any]
+UndoListener = Callable[[list[UndoEntry]], None]
 
 
 class GraphStore(IndexedTables):
     """The in-memory state of one experiment server.
+
+    ``admission``, when set, sees each outermost transaction's undo entries
+    before it commits and may raise to refuse it (``simlab.domain.admission``).
 
     Args:
         clock: returns the time stamped on new rows (Dallinger uses local naive time).
@@ -52,6 +58,13 @@ class GraphStore(IndexedTables):
         self._rolling_back = False
         self._dirty: dict[int, Row] = {}
         self.listeners: list[Listener] = []
+        #: Hear each committed change's undo entries right after ``listeners`` hear its rows
+        #: (the journal keeps them until the change is durable, to revert it if it cannot be).
+        self.undo_listeners: list[UndoListener] = []
+        self.admission: UndoListener | None = None
+
+    #: The old value undo entries carry for an inserted row.
+    ADDED = _ADD
 
     # ------------------------------------------------------------------ writes
 
@@ -88,6 +101,8 @@ class GraphStore(IndexedTables):
         elif self.listeners:
             for listener in self.listeners:
                 listener((row,))
+            for undo_listener in self.undo_listeners:
+                undo_listener([(row, name, old)])
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -102,6 +117,8 @@ class GraphStore(IndexedTables):
         self._undo = []
         try:
             yield
+            if self.admission is not None and self._undo:
+                self.admission(self._undo)
         except BaseException:
             self._rollback()
             raise
@@ -111,6 +128,8 @@ class GraphStore(IndexedTables):
                 self._dirty.clear()
                 for listener in self.listeners:
                     listener(batch)
+                for undo_listener in self.undo_listeners:
+                    undo_listener(self._undo)
         finally:
             self._undo = None
             self._dirty.clear()
@@ -133,8 +152,21 @@ class GraphStore(IndexedTables):
             if row._store is not self:  # its insertion was undone: nothing to journal
                 del self._dirty[key]
 
+    def revert(self, undo: Sequence[UndoEntry]) -> None:
+        """Undo committed changes (``undo_listeners``' entries, oldest first) as if never made.
+
+        For a journal whose write failed: the rows it could not make durable
+        leave the store (their ids stay used) and changed columns get their old
+        values back.  Listeners do not hear it; call it outside any transaction.
+        """
+        if self._undo is not None:
+            raise RuntimeError("revert() inside an open transaction")
+        self._apply_undo(undo)
+
     def _rollback(self) -> None:
-        undo = self._undo or []
+        self._apply_undo(self._undo or [])
+
+    def _apply_undo(self, undo: Sequence[UndoEntry]) -> None:
         self._rolling_back = True
         try:
             for row, name, old in reversed(undo):
@@ -162,6 +194,11 @@ class GraphStore(IndexedTables):
 
     def last_id(self, table: str) -> int:
         return self._last_id[table]
+
+    def skip_ids_to(self, table: str, last_id: int) -> None:
+        """Never hand out ids of ``table`` up to ``last_id`` (ids used before a restart)."""
+        if last_id > self._last_id[table]:
+            self._last_id[table] = last_id
 
     def node_index(self, node_id: int) -> NodeIndex:
         return self._node_ix[node_id]

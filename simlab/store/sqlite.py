@@ -37,6 +37,9 @@ LOAD_ORDER = (
 )
 
 FILE_NAME = "simlab.sqlite3"
+#: simlab's own table: the last id each table handed out, so ids of writes that failed
+#: (and were reverted in memory) are not handed out again after a restart.
+IDS_TABLE = "simlab_ids"
 
 
 def _quote(name: str) -> str:
@@ -65,6 +68,7 @@ def connect(path: Path) -> sqlite3.Connection:
         for table, cls in ROW_CLASSES.items():
             cols = ", ".join(f"{_quote(c)}" + (" INTEGER PRIMARY KEY" if c == "id" else "") for c in cls.columns)
             db.execute(f"CREATE TABLE IF NOT EXISTS {_quote(table)} ({cols})")
+        db.execute(f"CREATE TABLE IF NOT EXISTS {IDS_TABLE} (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL)")
         if db.execute("PRAGMA application_id").fetchone()[0] == 0:
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     except sqlite3.DatabaseError as exc:
@@ -83,6 +87,8 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
         raise DataFileError(f"{path} is not a simlab database (application id {app_id:#x})")
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     for table in tables:
+        if table == IDS_TABLE:
+            continue
         cls = ROW_CLASSES.get(table)
         if cls is None:
             raise DataFileError(f"{path} is not a simlab database (it has a table {table!r})")
@@ -109,8 +115,13 @@ def encode(row: Row) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def write(db: sqlite3.Connection, batch: Iterable[tuple[str, tuple[Any, ...]]]) -> int:
-    """Upsert ``(table, encoded row)`` pairs in one transaction; returns how many."""
+def write(db: sqlite3.Connection, batch: Iterable[tuple[str, tuple[Any, ...]]], last_ids: dict[str, int] | None = None) -> int:
+    """Upsert ``(table, encoded row)`` pairs (and the ``last_ids`` high-water marks) in one transaction.
+
+    Returns how many rows.  On failure nothing of the batch is in the file and
+    the original error is raised (SQLite may have rolled back by itself, e.g.
+    on a full disk: no second error hides the first).
+    """
     by_table: dict[str, list[tuple[Any, ...]]] = {}
     for table, values in batch:
         by_table.setdefault(table, []).append(values)
@@ -121,11 +132,42 @@ def write(db: sqlite3.Connection, batch: Iterable[tuple[str, tuple[Any, ...]]]) 
             marks = ", ".join("?" for _ in columns)
             names = ", ".join(_quote(c) for c in columns)
             db.executemany(f"INSERT OR REPLACE INTO {_quote(table)} ({names}) VALUES ({marks})", rows)
+        if last_ids:
+            db.executemany(f"INSERT OR REPLACE INTO {IDS_TABLE} (name, last_id) VALUES (?, ?)", sorted(last_ids.items()))
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the first error is the one to report
         raise
     return sum(len(rows) for rows in by_table.values())
+
+
+def failure_cause(exc: BaseException) -> str:
+    """Why a write failed, in words an operator acts on: disk full, read-only, I/O error..."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    errno = getattr(exc, "errno", None)
+    if name.startswith("SQLITE_FULL") or errno == 28:
+        cause = "disk full"
+    elif name.startswith("SQLITE_READONLY") or errno in (30, 13):
+        cause = "read-only (file system or permissions)"
+    elif name.startswith("SQLITE_IOERR") or errno == 5:
+        cause = "I/O error"
+    elif name.startswith("SQLITE_CANTOPEN"):
+        cause = "cannot open the database file"
+    elif name.startswith("SQLITE_CORRUPT"):
+        cause = "database file corrupt"
+    else:
+        cause = "write failed"
+    detail = f"{name}: {exc}" if name else f"{type(exc).__name__}: {exc}"
+    return f"{cause} ({detail})"
+
+
+def saved_last_ids(db: sqlite3.Connection) -> dict[str, int]:
+    """The last ids the file records as handed out (``IDS_TABLE``)."""
+    return {name: last for name, last in db.execute(f"SELECT name, last_id FROM {IDS_TABLE}") if name in ROW_CLASSES}
 
 
 ClassFor = Callable[[str, dict[str, Any]], type]
@@ -172,6 +214,8 @@ def load_steps(
                     bulk.file_rows(store, table, build(values))
                     count += len(values)
                     yield count
+            for name, last in saved_last_ids(db).items():
+                store.skip_ids_to(name, last)
     except sqlite3.DatabaseError as exc:
         raise DataFileError(f"{db_path(db)} cannot be read: {exc}") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import inspect
 import logging
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+import trio
 from jinja2 import ChoiceLoader, FileSystemLoader
 from quart import Response, request
 from quart_trio import QuartTrio
@@ -16,7 +18,9 @@ from .._version import __version__
 from ..asgi import Receive, Scope, Send
 from ..config import Settings
 from ..persistence.journal import Journal, JournalFailed
-from ..domain import Experiment
+from ..domain import Experiment, admission
+from ..domain.admission import Refused
+from ..domain.admission import install as install_admission
 from ..domain.context import serving
 from ..domain.otree import StudySettings
 from ..store import GraphStore
@@ -28,6 +32,7 @@ from .dallinger.params import IdConverter
 from .dallinger.wire import DallingerError, error_response
 from .openapi import attach_openapi
 from .otree import otree_blueprint
+from .refusals import durability_message, refusal
 from .resources import Resources
 from .dallinger.fastpath import FastPath
 from .flask_views import mount_flask_views
@@ -86,12 +91,18 @@ def create_app(
 
     app.experiment = experiment
     rt = Runtime(experiment, settings, resources)
-    rt.pubsub = PubSub()
+    rt.pubsub = PubSub(settings.chat_subscriber_bytes)
     experiment.message_bus = rt.publish
     rt.app = app
     app.extensions["simlab"] = rt
     study = study or StudySettings()
     app.extensions["simlab.study"] = study
+
+    install_admission(experiment.store, settings.limits(), trio.current_time)
+
+    @app.errorhandler(Refused)
+    async def refused(err: Refused) -> Response:
+        return refusal(str(err), err.status, err.retry_after)
 
     @app.errorhandler(DallingerError)
     async def dallinger_error(err: DallingerError) -> Response:
@@ -127,7 +138,8 @@ class SimlabApp(QuartTrio):
     working_dir: Path | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        with serving(self.experiment):
+        peer = scope.get("client") if scope["type"] == "http" else None
+        with serving(self.experiment), admission.client(peer[0] if peer else "") if scope["type"] == "http" else nullcontext():
             if scope["type"] == "http" and self.fast_path is not None:
                 await self.fast_path(scope, receive, send, super().__call__)
             else:
@@ -165,13 +177,13 @@ def attach_journal(app: QuartTrio, journal: Journal) -> None:
 
     @app.after_request
     async def wait_for_durability(response: Response) -> Response:
-        seq = journal.request_needs_wait()
-        if seq:
+        # its own writes, and every write the response could show, must be durable first
+        own, seen = journal.request_needs_wait(), journal.visible_seq()
+        if own or seen:
             try:
-                await journal.wait_durable(seq)
+                await journal.wait_durable(own, seen)
             except JournalFailed as exc:
-                logger.error("answering 503: %s", exc)
-                return Response(f"durable storage failed: {exc}", status=503, content_type="text/plain; charset=utf-8")
+                return refusal(durability_message(str(exc)), 503)
         return response
 
 

@@ -18,6 +18,7 @@ from quart import Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.test import EnvironBuilder
 
+from ..domain.admission import Refused
 from .user_errors import route_name
 
 logger = logging.getLogger("simlab.web")
@@ -68,6 +69,8 @@ def _bridge(views: Flask, endpoint: str, store: Any, rt: Any) -> Any:
                     answer = views.make_response(view(**arguments))
             except HTTPException as exc:
                 answer = exc.get_response(environ)
+            except Refused:
+                raise
             except Exception as exc:
                 rt.user_errors.record(f"its route {route_name(request.method, request.path)}", exc)
                 answer = InternalServerError().get_response(environ)

@@ -115,7 +115,10 @@ async def test_a_failed_journal_is_a_503_and_the_write_is_not_redone() -> None:
         def request_needs_wait(self) -> int:
             return 1
 
-        async def wait_durable(self, seq: int) -> None:
+        def visible_seq(self) -> int:
+            return 1
+
+        async def wait_durable(self, *seqs: int) -> None:
             raise JournalFailed("disk full")
 
     app = create_app(Network)

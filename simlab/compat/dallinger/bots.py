@@ -23,6 +23,7 @@ import httpx
 
 from ..config import get_config
 from ...errors import RunUnavailable
+from ..surface import module_getattr
 from . import browsers
 
 logger = logging.getLogger("simlab.bots")
@@ -267,5 +268,7 @@ class HighPerformanceBotBase(BotBase):
             except httpx.HTTPError:
                 self.stochastic_sleep()
 
+
+__getattr__ = module_getattr(__name__)
 
 __all__ = ["BotBase", "HighPerformanceBotBase", "WebDriverUnavailable", "open_chromium"]

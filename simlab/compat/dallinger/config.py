@@ -1,5 +1,31 @@
-"""``dallinger.config``: ``get_config()`` and the Configuration class."""
+"""``dallinger.config``: ``get_config()``, the Configuration class and Dallinger's key registrations."""
 
-from ..config import LOCAL_CONFIG, Configuration, get_config, is_valid_json
+import logging
 
-__all__ = ["LOCAL_CONFIG", "Configuration", "get_config", "is_valid_json"]
+from ..config import (
+    LOCAL_CONFIG,
+    SENSITIVE_KEY_NAMES,
+    Configuration,
+    config,
+    default_keys,
+    get_config,
+    is_valid_json,
+    strtobool,
+)
+from ..surface import module_getattr
+
+logger = logging.getLogger("dallinger.config")
+
+__getattr__ = module_getattr(__name__)
+
+__all__ = [
+    "LOCAL_CONFIG",
+    "SENSITIVE_KEY_NAMES",
+    "Configuration",
+    "config",
+    "default_keys",
+    "get_config",
+    "is_valid_json",
+    "logger",
+    "strtobool",
+]

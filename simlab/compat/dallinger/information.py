@@ -1,5 +1,8 @@
 """``dallinger.information``: info types."""
 
-from ...domain import Gene, Meme, State, TrackingEvent
+from ...domain import Gene, Info, Meme, State, TrackingEvent
+from ..surface import module_getattr
 
-__all__ = ["Gene", "Meme", "State", "TrackingEvent"]
+__getattr__ = module_getattr(__name__)
+
+__all__ = ["Gene", "Info", "Meme", "State", "TrackingEvent"]

@@ -4,6 +4,10 @@ from datetime import datetime
 
 from ...domain import Info, Network, Node, Notification, Participant, Question, Transformation, Transmission, Vector
 from ...domain.base import Model as SharedMixin
+from ..surface import module_getattr
+
+#: Dallinger's timestamp format in JSON.
+DATETIME_FMT = "%Y-%m-%dT%H:%M:%S.%f"
 
 
 def timenow() -> datetime:
@@ -11,7 +15,10 @@ def timenow() -> datetime:
     return datetime.now()
 
 
+__getattr__ = module_getattr(__name__)
+
 __all__ = [
+    "DATETIME_FMT",
     "Info",
     "Network",
     "Node",

@@ -1,6 +1,7 @@
 """``dallinger.networks``: the network topologies."""
 
 from ...domain import (
+    Agent,
     Burst,
     Chain,
     DelayedChain,
@@ -10,11 +11,17 @@ from ...domain import (
     Network,
     ScaleFree,
     SequentialMicrosociety,
+    Source,
     SplitSampleNetwork,
     Star,
 )
+from ..surface import module_getattr
+
+__getattr__ = module_getattr(__name__)
 
 __all__ = [
+    "Agent",
+    "Source",
     "Burst",
     "Chain",
     "DelayedChain",

@@ -7,6 +7,16 @@ the call's contract whether it was an error, retries within a
 server: the same client talks to the in-process app, ``simlab serve`` or a real
 Dallinger/oTree server.
 
+A pooled keep-alive connection may have been closed by the server while idle
+(gunicorn closes them after 2 s); the request sent on it then fails with no
+response ("Server disconnected without sending a response", "Connection reset
+by peer").  As browsers and urllib3 do, an idempotent request (GET, HEAD,
+OPTIONS, PUT, DELETE) that fails so on a *reused* connection is sent once more
+at once, on a new connection, and that try is counted apart
+(``RequestEvent.stale``, "retried on a stale connection" in the report).  A
+POST is never sent twice unless it surely never left (the connection could
+not be made): the server may have acted on it.
+
 Latency is measured with ``time.perf_counter`` (real seconds), while ``started`` and
 every wait use trio's clock.  Under a virtual clock (tests, deterministic in-process
 runs) trio time does not move while a request is processed, so trio time would
@@ -29,6 +39,26 @@ from ...errors import BotError
 
 #: Decides whether a response met the call's contract: ``None`` when it did, else an error text.
 Check = Callable[[httpx.Response], "str | None"]
+
+#: Methods a server must treat as safe to receive twice (RFC 9110 9.2.2).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+#: Failures of a request on a connection the server had already closed.
+STALE_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+#: Failures before the request could have been sent: safe to retry for every method.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class ConnectionTrace:
+    """httpcore's ``trace`` extension: did this request open a new connection?"""
+
+    __slots__ = ("opened",)
+
+    def __init__(self) -> None:
+        self.opened = False
+
+    async def __call__(self, event: str, info: dict[str, Any]) -> None:
+        if event.startswith("connection.connect_tcp") or event.startswith("connection.connect_unix_socket"):
+            self.opened = True
 
 
 class ApiError(BotError):
@@ -105,18 +135,30 @@ class ApiClient:
         backoff; each try fires its own event.
         """
         policy = self.retry
-        for attempt in range(policy.attempts):
-            last = attempt == policy.attempts - 1
+        stale_retried = False
+        attempt = 0
+        while True:
+            last = attempt >= policy.attempts - 1
             started = trio.current_time()
             t0 = time.perf_counter()
+            trace = ConnectionTrace()
             try:
-                response = await self.http.request(method, path, params=params, data=data, json=json, headers=headers)
+                response = await self.http.request(
+                    method, path, params=params, data=data, json=json, headers=headers, extensions={"trace": trace}
+                )
             except httpx.TransportError as exc:
                 error = f"{type(exc).__name__}: {exc}"
+                stale = isinstance(exc, STALE_CONNECTION) and not trace.opened and method.upper() in IDEMPOTENT
+                if stale and not stale_retried:
+                    stale_retried = True
+                    self._fire(name, method, None, time.perf_counter() - t0, error, started, stale=True)
+                    continue  # at once, on a new connection; not one of the policy's attempts
                 self._fire(name, method, None, time.perf_counter() - t0, error, started)
-                if last or not policy.on_transport_error:
+                safe = method.upper() in IDEMPOTENT or isinstance(exc, NOT_SENT)
+                if last or not policy.on_transport_error or not safe:
                     raise ApiError(name, None, error) from exc
                 await trio.sleep(policy.backoff(attempt, self.jitter))
+                attempt += 1
                 continue
             latency = time.perf_counter() - t0
             problem = check(response)
@@ -128,7 +170,9 @@ class ApiClient:
             if last or response.status_code not in policy.statuses:
                 raise ApiError(name, response.status_code, self.error_message(response), response)
             await trio.sleep(policy.backoff(attempt, self.jitter))
-        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+            attempt += 1
 
-    def _fire(self, name: str, method: str, status: int | None, latency: float, error: str | None, started: float) -> None:
-        self.events.request.fire(RequestEvent(name, method, status, latency, error, started, self.bot))
+    def _fire(
+        self, name: str, method: str, status: int | None, latency: float, error: str | None, started: float, *, stale: bool = False
+    ) -> None:
+        self.events.request.fire(RequestEvent(name, method, status, latency, error, started, self.bot, stale))

@@ -140,6 +140,7 @@ duration {data["duration"].get("run", 0):.2f} s run time, {data["duration"].get(
 {_bot_errors(data)}
 {_recruited(data)}
 <h2>Routes</h2>{_routes(data)}
+<p>retried on a stale connection: {data["total"].get("stale_retries", 0)}</p>
 {_shards(data)}
 <h2>Latency</h2>{latency}{throughput}{hist}
 {nets}

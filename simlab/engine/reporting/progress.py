@@ -98,7 +98,9 @@ def _table(cells: dict[str, object]) -> Table:
 
 def summary_tables(stats: RunStats, checks: list[CheckResult], thresholds: list[CheckResult]) -> Group:
     """Return the end-of-run tables: per-route stats, then checks and thresholds."""
-    routes = Table(title="requests by route")
+    stale = stats.total.stale_retries
+    caption = f"retried on a stale connection: {stale}" if stale else None
+    routes = Table(title="requests by route", caption=caption)
     for col in ("route", "count", "errors", "p50 ms", "p90 ms", "p99 ms", "max ms"):
         routes.add_column(col, justify="left" if col == "route" else "right")
     for route in [*(stats.routes[name] for name in sorted(stats.routes)), stats.total]:

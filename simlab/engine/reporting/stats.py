@@ -28,9 +28,14 @@ class RouteStats:
     statuses: Counter[str] = field(default_factory=Counter)
     error_messages: Counter[str] = field(default_factory=Counter)
     latency: LatencyHistogram = field(default_factory=LatencyHistogram)
+    #: tries that met a pooled connection the server had closed, and were sent again
+    stale_retries: int = 0
 
     def add(self, event: RequestEvent) -> None:
-        """Count one request event."""
+        """Count one request event (a stale-connection try only in ``stale_retries``)."""
+        if event.stale:
+            self.stale_retries += 1
+            return
         self.count += 1
         self.statuses[str(event.status) if event.status is not None else "none"] += 1
         if event.error is not None:
@@ -42,6 +47,7 @@ class RouteStats:
         """Add ``other`` (same route) into this one."""
         self.count += other.count
         self.errors += other.errors
+        self.stale_retries += other.stale_retries
         self.statuses.update(other.statuses)
         self.error_messages.update(other.error_messages)
         self.latency.merge(other.latency)
@@ -61,6 +67,7 @@ class RouteStats:
             "max": self.latency.max,
             "mean": self.latency.mean,
             "top_errors": dict(self.error_messages.most_common(5)),
+            "stale_retries": self.stale_retries,
         }
 
 
@@ -125,6 +132,8 @@ class RunStats:
             route = self.routes[event.name] = RouteStats(event.name)
         route.add(event)
         self.total.add(event)
+        if event.stale:
+            return
         key = int((event.started - self.origin) // self.bucket)
         bucket = self.timeline.get(key)
         if bucket is None:

@@ -30,13 +30,13 @@ from .wire import dumps
 from ..health import BODY as HEALTH_BODY
 from ...asgi import ASGIApp, Message, Receive, Scope, Send
 from ...errors import WebError
+from ..refusals import durability_message, refusal_body, refusal_headers
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
-TEXT_HEADERS = [(b"content-type", b"text/plain; charset=utf-8")]
 CORS = [(k.lower().encode(), v.encode()) for k, v in CORS_HEADERS.items()]
 FORM = b"application/x-www-form-urlencoded"
 NO_PROPS = ops.Properties()
@@ -86,12 +86,12 @@ class FastPath:
             await fallback(scope, receive, send)
             return
         if self.journal is not None:
-            seq = self.journal.request_needs_wait()
-            if seq:
+            own, seen = self.journal.request_needs_wait(), self.journal.visible_seq()
+            if own or seen:
                 try:
-                    await self.journal.wait_durable(seq)
-                except Exception as exc:  # the write is not durable: never acknowledge it (or redo it)
-                    await _respond(send, 503, f"durable storage failed: {exc}".encode(), TEXT_HEADERS)
+                    await self.journal.wait_durable(own, seen)
+                except Exception as exc:  # not durable (and reverted): never acknowledge it (or redo it)
+                    await _respond(send, 503, refusal_body(durability_message(str(exc))), refusal_headers(503))
                     return
         await _respond(send, status, payload, headers)
 
@@ -184,7 +184,10 @@ class _Atomic:
         self._tx.__enter__()
 
     def __exit__(self, et: Any, e: Any, tb: Any) -> bool:
-        self._tx.__exit__(et, e, tb)  # rolls back and re-raises nothing itself
+        try:
+            self._tx.__exit__(et, e, tb)  # rolls back; raises only a refusal at commit (admission)
+        except Exception as refused:
+            raise Defer from refused
         if et is not None and issubclass(et, Exception):
             raise Defer from e
         return False

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import TemplateNotFound, TemplatesNotFound
 from quart import Blueprint, Response, abort, redirect, render_template, request, send_file
 
-from ...domain.recruiters import random_id, recruiter_class
+from ...domain.recruiters import recruiter_class
 from ...domain import Notification
 from . import models as m
 from .page_context import page_context
+from .tokens import token_redirect
 from .params import path_id
 from .vendor import vendored_file
 from .wire import DallingerError, error_page, participant_identity
@@ -152,11 +153,9 @@ def register(bp: Blueprint, rt: Runtime) -> None:
         for word in (w.strip().lower() for w in rule.split(",")):
             if word and word not in ("mobile", "tablet", "touchcapable", "pc", "bot") and word in agent:
                 return await html_error(rt, "browser_type_not_allowed", 403)
-        if str(exp.config.get("generate_tokens")).lower() in ("1", "true", "yes") and "hitId" not in args:
-            rng = exp.random
-            args.update(hitId=random_id(rng), assignmentId=random_id(rng), workerId=random_id(rng))
-            query = "&".join(f"{k}={v}" for k, v in args.items())
-            return redirect(f"/ad?{query}", 302)
+        target = token_redirect(args, exp.config.get("generate_tokens"), exp.random)
+        if target is not None:
+            return redirect(target, 302)
         info = exp.normalize_entry_information(args)
         if not info.get("hit_id") or not info.get("assignment_id"):
             # Dallinger answers this with its error page and a 500 (spec 9.14).

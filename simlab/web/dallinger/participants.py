@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from quart import Blueprint, request
 
 from ...domain import operations as ops
+from ...domain.admission import Refused
 from . import models as m
 from .params import path_id
 from .wire import DallingerError, dumps, success
@@ -134,6 +135,8 @@ def register(bp: Blueprint, rt: Runtime) -> None:
             ) from None
         except ops.AnswerTooLong:
             raise DallingerError("/question POST length too long", participant=participant) from None
+        except Refused:
+            raise
         except Exception as exc:
             raise DallingerError("/question POST server error", status=403, participant=participant) from exc
         return success()

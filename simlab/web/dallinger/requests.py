@@ -15,6 +15,7 @@ from quart import current_app, request
 
 from ...config import Settings
 from ...domain import Experiment
+from ...domain.admission import Refused
 from ...store import GraphStore
 from ..runtime import Runtime
 from ..user_errors import UserErrors, route_name
@@ -90,7 +91,7 @@ class DallingerRuntime:
         try:
             with self.store.transaction():
                 yield
-        except DallingerError:
+        except (DallingerError, Refused):
             raise
         except Exception as exc:
             self.rt.user_errors.record(route_name(request.method, request.path), exc)

@@ -19,6 +19,7 @@ from quart_schema import hide
 from werkzeug.exceptions import HTTPException
 
 from ...domain import otree
+from ...domain.admission import Refused
 from ...domain.otree import StudySettings
 from ...domain.otree.sessions import json_safe
 from ...errors import Forbidden, InvalidRequest, InvalidState, NotFound
@@ -141,6 +142,8 @@ class Api:
                 return text(str(exc), 409)
             except HTTPException as exc:  # e.g. 413 from MAX_CONTENT_LENGTH while reading the body
                 return text(exc.description or exc.name, exc.code or 400)
+            except Refused as exc:
+                return text(str(exc), exc.status)
             except Exception:
                 logger.exception("%s %s failed", request.method, request.path)
                 return text("Internal server error", 500)
