@@ -113,7 +113,10 @@ def every_participant_approved(ctx: CheckContext) -> tuple[bool, str]:
     """Every bot signed up once and ended approved."""
     statuses = Counter(p["status"] for p in ctx.snapshot.participants.values())
     n = sum(statuses.values())
-    return statuses["approved"] == n == ctx.engine.started, f"{n} participants for {ctx.engine.started} bots: {dict(statuses)}"
+    bad = [ident for ident, p in ctx.snapshot.participants.items() if p["status"] != "approved"]
+    return statuses["approved"] == n == ctx.engine.started, (
+        f"{n} participants for {ctx.engine.started} bots: {dict(statuses)}; not approved: {ctx.snapshot.who(bad)}"
+    )
 
 
 def build(participants: int = GROUPS * GROUP_SIZE) -> Scenario:

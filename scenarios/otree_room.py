@@ -140,9 +140,10 @@ async def every_room_participant_approved(ctx: CheckContext) -> tuple[bool, str]
     arrived = [p for p in (await _session(ctx))["participants"] if p["label"]]
     codes = {p["code"] for p in arrived}
     # a session's participants carry their oTree code as Dallinger assignment id
-    statuses = [p["status"] for p in ctx.snapshot.participants.values() if p["assignment_id"] in codes]
-    ok = len(statuses) == len(arrived) and all(s == "approved" for s in statuses)
-    return ok, f"{len(arrived)} arrived; Dallinger statuses {sorted(set(statuses))}"
+    mine = {ident: p for ident, p in ctx.snapshot.participants.items() if p["assignment_id"] in codes}
+    bad = [ident for ident, p in mine.items() if p["status"] != "approved"]
+    ok = len(mine) == len(arrived) and not bad
+    return ok, f"{len(arrived)} arrived, {len(mine)} signed up; not approved: {ctx.snapshot.who(bad)}"
 
 
 def build(participants: int = len(LABELS)) -> Scenario:

@@ -47,14 +47,18 @@ def chain_is_full(ctx: CheckContext) -> CheckResult:
     nodes = snap.nodes_in(int(net["id"]))
     vectors = sum(len(n.vectors) for n in nodes)
     ok = len(nodes) == ctx.engine.finished and vectors == max(len(nodes) - 1, 0)
-    return CheckResult("chain_is_full", ok, f"{len(nodes)} nodes, {vectors} vectors, {ctx.engine.finished} finished bots")
+    return CheckResult(
+        "chain_is_full", ok, f"network {net['id']}: {len(nodes)} nodes, {vectors} vectors, {ctx.engine.finished} finished bots"
+    )
 
 
 def every_participant_approved(ctx: CheckContext) -> tuple[bool, str]:
     """Every participant who signed up ended approved (no drop-outs in this scenario)."""
-    statuses = [p["status"] for p in ctx.snapshot.participants.values()]
-    bad = [s for s in statuses if s != "approved"]
-    return not bad and len(statuses) == ctx.engine.started, f"{len(statuses)} participants, not approved: {bad}"
+    participants = ctx.snapshot.participants
+    bad = [ident for ident, p in participants.items() if p["status"] != "approved"]
+    return not bad and len(participants) == ctx.engine.started, (
+        f"{len(participants)} participants for {ctx.engine.started} bots, not approved: {ctx.snapshot.who(bad)}"
+    )
 
 
 def nothing_left_pending(ctx: CheckContext) -> tuple[bool, str]:

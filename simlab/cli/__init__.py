@@ -47,5 +47,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point; a Ctrl-C before a command's own handling is in place is one line, 130."""
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        print("simlab: interrupted", file=sys.stderr)
+        status = 130
+    except BaseExceptionGroup as group:  # a Ctrl-C that reached a trio run before its own handling
+        interrupts, others = group.split(KeyboardInterrupt)
+        if interrupts is None or others is not None:
+            raise
+        print("simlab: interrupted", file=sys.stderr)
+        status = 130
+    sys.exit(status)

@@ -13,11 +13,13 @@ import json
 import sys
 from typing import Any
 
+import httpx
 import trio
 
 from ..bench.local_server import LocalServer, rss_bytes
 from ..bench.transmit import ROUTES, PhaseResult, ratios, run, setup
 from .args import OneLineParser
+from .urls import check_url
 
 
 def _ints(text: str) -> list[int]:
@@ -59,7 +61,7 @@ async def _bench(args: argparse.Namespace) -> dict[str, Any]:
     routes = tuple(r.strip() for r in args.routes.split(",") if r.strip())
     unknown = set(routes) - set(ROUTES)
     if unknown:
-        raise SystemExit(f"simlab bench: unknown route(s): {', '.join(sorted(unknown))}")
+        raise BenchError(f"unknown route(s) in --routes: {', '.join(sorted(unknown))} (routes: {', '.join(ROUTES)})")
     header = f"{'route':<32} {'conc':>5} {'requests':>9} {'errors':>6} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}"
     on_result = None if args.json else (lambda r: _print_row(r.row()))
     info: dict[str, Any] = {"nodes": args.nodes, "preload_infos": args.preload_infos, "duration": args.duration}
@@ -83,9 +85,37 @@ async def _bench(args: argparse.Namespace) -> dict[str, Any]:
     return info
 
 
+class BenchError(Exception):
+    """A bad flag or an unreachable server: one line, exit 2."""
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    """Why the flags cannot run (one line), or None."""
+    if args.duration <= 0:
+        return f"--duration must be > 0, got {args.duration:g}"
+    if args.nodes < 2:
+        return f"--nodes must be >= 2 (a transmit needs a neighbour), got {args.nodes}"
+    if args.preload_infos < 0 or args.max_requests < 1:
+        return "--preload-infos must be >= 0 and --max-requests >= 1"
+    if args.url:
+        return check_url(args.url)
+    return None
+
+
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    summary = trio.run(_bench, args)
+    problem = _check(args)
+    if problem:
+        print(f"simlab bench: {problem}", file=sys.stderr)
+        return 2
+    try:
+        summary = trio.run(_bench, args)
+    except BenchError as exc:
+        print(f"simlab bench: {exc}", file=sys.stderr)
+        return 2
+    except (httpx.HTTPError, OSError) as exc:
+        print(f"simlab bench: the server stopped answering: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         json.dump(summary, sys.stdout, indent=2)
         print()

@@ -16,13 +16,13 @@ from ..domain.classes import class_resolver
 from ..persistence.export import snapshot, write_zip
 from ..store import GraphStore
 from ..store import sqlite as db_file
-from .args import OneLineParser
+from .args import OneLineParser, shown, user_path
 
 
 def main(argv: list[str]) -> int:
     parser = OneLineParser(prog="simlab export", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=Path("simlab-data"), help="the server's data folder")
-    parser.add_argument("--out", type=Path, required=True, help="zip file to write")
+    parser.add_argument("--data-dir", type=user_path, default=Path("simlab-data"), help="the server's data folder")
+    parser.add_argument("--out", type=user_path, required=True, help="zip file to write")
     parser.add_argument("--id", default="simlab", help="experiment id written to experiment_id.md")
     args = parser.parse_args(argv)
     path = args.data_dir / db_file.FILE_NAME
@@ -44,5 +44,5 @@ def main(argv: list[str]) -> int:
     except OSError as exc:
         print(f"simlab export: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"simlab export: {count} rows from {path} written to {args.out}")
+    print(f"simlab export: {count} rows from {path} written to {shown(args.out)}")
     return 0

@@ -30,7 +30,8 @@ from ..runs.inprocess import run_scenario
 from ..engine.scenario import Scenario
 from ..runs.experiment_bots import is_experiment_folder
 from . import scenario_files
-from .args import OneLineParser
+from .args import OneLineParser, shown, user_path
+from .urls import check_url
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the example scenarios shipped with simlab", allow_abbrev=False)
     new = sub.add_parser("new", help="write a commented starting scenario NAME.py", allow_abbrev=False)
     new.add_argument("name", help="scenario name (a Python identifier); writes NAME.py")
-    new.add_argument("--dir", type=Path, default=Path("."), help="folder to write it in (default: the current one)")
+    new.add_argument("--dir", type=user_path, default=".", help="folder to write it in (default: the current one)")
     run = sub.add_parser("run", help="run one scenario and report", allow_abbrev=False)
     run.add_argument(
         "scenario",
@@ -51,12 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--participants", "-n", type=int, help="rescale the participant populations to N bots")
     run.add_argument("--seed", "-s", type=int, help="run seed (default: the scenario's)")
     run.add_argument("--url", help="run against this server instead of in-process (e.g. http://127.0.0.1:5000)")
-    run.add_argument("--report", type=Path, metavar="DIR", help="write report.json and report.html into DIR")
+    run.add_argument("--report", type=user_path, metavar="DIR", help="write report.json and report.html into DIR")
     run.add_argument("--clock", choices=("virtual", "real"), help="in-process clock (default virtual; --url is always real)")
     run.add_argument("--client", choices=("shared", "per-bot"), help="httpx client sharing (default: shared in-process, per-bot with --url)")
     run.add_argument("--no-snapshot", action="store_true", help="skip reading the final state (no digest, no network pictures)")
     run.add_argument("--rest-key", help="otree-rest-key header for oTree callers")
     run.add_argument("--quiet", "-q", action="store_true", help="no live progress or summary tables")
+    run.add_argument(
+        "--web", nargs="?", const=0, type=int, metavar="PORT",
+        help="serve a live report page on 127.0.0.1 (a free port, or PORT) while the run goes; its URL is printed at start "
+        "(in-process runs then default to --clock real)",
+    )
     own = run.add_argument_group("a Dallinger experiment folder's own bots")
     own.add_argument("--browsers", type=int, default=2, metavar="K", help="Selenium bots at once (default 2)")
     own.add_argument("--http-bots", type=int, default=64, metavar="K", help="HighPerformanceBotBase bots at once (default 64)")
@@ -83,6 +89,13 @@ def main(argv: list[str]) -> int:
         return _list()
     if args.action == "new":
         return _new(args, console)
+    if args.web is not None:
+        from ..runs.live.server import port_problem
+
+        problem = port_problem(args.web)
+        if problem:
+            fail(console, f"simlab scenario: {problem}")
+            return 2
     if is_experiment_folder(Path(args.scenario)):
         from .scenario_bots import run_folder
 
@@ -118,6 +131,8 @@ def main(argv: list[str]) -> int:
         shared_client=None if args.client is None else args.client == "shared",
         snapshot=not args.no_snapshot,
         otree_rest_key=args.rest_key,
+        web_port=args.web,
+        handle_signals=True,
     )
     if args.url is not None:
         unreachable = check_url(args.url)
@@ -143,12 +158,28 @@ def main(argv: list[str]) -> int:
             report = run_scenario(scenario, options, console=console, scenario_dir=Path(args.scenario).resolve().parent)
     except ApiError as exc:
         fail(console, f"simlab scenario: the run stopped: {exc}")
+        for note in getattr(exc, "__notes__", ()):  # what the experiment's own code raised, at its own lines
+            fail(console, note)
         return 2
-    except KeyboardInterrupt:
-        console.print("simlab scenario: interrupted", highlight=False)
+    except KeyboardInterrupt:  # before the run's own handling was in place: nothing ran yet
+        console.print("simlab scenario: interrupted before the run started", highlight=False)
+        return 130
+    if report.extra.get("interrupted"):
+        interrupted(console, report, args.report)
         return 130
     _verdict(console, report, args.report)
     return 0 if report.passed else 1
+
+
+def interrupted(console: Console, report: RunReport, report_dir: Path | None) -> None:
+    """The one line of a run a signal stopped: what it did until then, and where the report is."""
+    bots = report.stats.bots()
+    where = f"; report: {shown(report_dir / 'report.html')}" if report_dir is not None else ""
+    fail(
+        console,
+        f"simlab scenario: {report.scenario}: stopped by {report.extra['interrupted']} after {report.duration.get('run', 0):.1f} s: "
+        f"{bots.finished} bots finished, {bots.failed} failed, {bots.stopped} stopped, {report.stats.total.count} requests{where}",
+    )
 
 
 def make_console() -> Console:
@@ -167,7 +198,7 @@ def _verdict(console: Console, report: RunReport, report_dir: Path | None, extra
     data_digest = report.snapshot.digest() if report.snapshot else "not read"
     console.print(f"{report.scenario}: {verdict} · seed {report.seed}{extra} · final state {data_digest}", highlight=False)
     if report_dir is not None:
-        console.print(f"report: {report_dir / 'report.html'}", highlight=False)
+        console.print(f"report: {shown(report_dir / 'report.html')}", highlight=False)
 
 
 def _list() -> int:
@@ -185,7 +216,7 @@ def _new(args: argparse.Namespace, console: Console) -> int:
     except (ValueError, FileExistsError) as exc:
         console.print(f"simlab scenario: {exc}", markup=False)
         return 2
-    print(f"wrote {path}\nrun it with: simlab scenario run {path}")
+    print(f"wrote {shown(path)}\nrun it with: simlab scenario run {shown(path)}")
     return 0
 
 
@@ -211,11 +242,12 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
         fail(console, f"simlab scenario: {exc}")
         return 2
     report = outcome.report
+    if outcome.interrupted:
+        interrupted(console, report, args.report)
+        return 130
     for fault in outcome.faults:
         console.print(f"simlab scenario: {fault}", highlight=False, markup=False)
     _verdict(console, report, args.report, f" · {len(report.extra['shards'])} shards")
-    if outcome.interrupted:
-        return 130
     if outcome.faults:
         return 2
     return 0 if report.passed else 1
@@ -224,16 +256,3 @@ def _run_distributed(args: argparse.Namespace, scenario: Scenario, options: RunO
 def fail(console: Console, line: str) -> None:
     """Print an error as one line: no wrapping at the terminal width, no markup."""
     console.print(line, soft_wrap=True, highlight=False, markup=False)
-
-
-def check_url(url: str) -> str | None:
-    """Why ``url`` cannot be driven (one line), or None once a server answered there (any status)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"--url must be an http(s) URL such as http://127.0.0.1:5000, got {url!r}"
-    try:
-        with httpx.Client(timeout=10) as client:
-            client.get(url.rstrip("/") + "/")
-    except httpx.HTTPError as exc:
-        return f"cannot reach --url {url}: {type(exc).__name__}: {exc or 'no answer'}"
-    return None

@@ -8,6 +8,7 @@ finds them after a plain ``pip install``; a path always wins over a name.
 from __future__ import annotations
 
 import ast
+import re
 import keyword
 from importlib import resources
 from pathlib import Path
@@ -27,7 +28,13 @@ def summary(path: Path) -> str:
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     except (OSError, SyntaxError, ValueError):
         return ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
+    return plain_text(doc.strip().splitlines()[0]) if doc.strip() else ""
+
+
+def plain_text(rst: str) -> str:
+    """A docstring line without reStructuredText markup (``code``, :role:`target`), for a terminal."""
+    text = re.sub(r":[\w:.-]+:`([^`]+)`", r"\1", rst)
+    return re.sub(r"`{1,2}([^`]+)`{1,2}", r"\1", text)
 
 
 def resolve(spec: str) -> Path | None:

@@ -1,5 +1,9 @@
 """``simlab serve [EXPERIMENT_FILE]``: serve an experiment over HTTP.
 
+Once listening, the experiment is launched as ``dallinger debug`` launches it
+(``POST /launch``; the recruitment links are printed); ``--no-launch`` leaves that
+to a client.
+
 Exit status: 0 after a clean stop (SIGTERM or Ctrl-C: requests in flight
 finish, the journal is flushed), 1 when the data file turned out unreadable
 while loading, 2 when the server could not start (bad flag or file, port in
@@ -11,15 +15,20 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trio
 
 from ..config import Settings
 from ..errors import ConfigError
-from .args import OneLineParser
+from .args import OneLineParser, user_path
+
+if TYPE_CHECKING:
+    from ..server import Server
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "experiment",
         nargs="?",
-        type=Path,
+        type=user_path,
         help="experiment file, or a Dallinger experiment folder (default: Dallinger's base experiment)",
     )
     parser.add_argument(
@@ -49,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default 5000)")
     parser.add_argument("--in-memory", action="store_true", help="keep state in memory only (no data folder)")
-    parser.add_argument("--data-dir", type=Path, default=None, help="folder of the durable database (default ./simlab-data)")
+    parser.add_argument("--data-dir", type=user_path, default=None, help="folder of the durable database (default ./simlab-data)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the experiment's random choices")
     parser.add_argument("--auth-level", default=None, choices=["", "DEMO", "STUDY"], help="oTree auth level (env OTREE_AUTH_LEVEL)")
     parser.add_argument("--rest-key", default=None, help="oTree REST key (env OTREE_REST_KEY)")
@@ -61,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--address-bytes-per-minute", type=int, default=None, metavar="N", help="bytes one client address may store per minute, loopback exempt (default 16 MiB; 0: no limit)")
     parser.add_argument("--memory-high-water-bytes", type=int, default=None, metavar="N", help="resident memory past which writes get 503 (default 80%% of RAM or the cgroup limit)")
     parser.add_argument("--behind-proxy", action="store_true", default=None, help="take the client address from X-Forwarded-For (one trusted reverse proxy in front)")
+    parser.add_argument(
+        "--no-launch",
+        action="store_true",
+        help="do not launch the experiment at start (default: POST /launch as `dallinger debug` does); wait for a client's POST /launch",
+    )
     parser.add_argument(
         "--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="logging level (default INFO)"
     )
@@ -108,7 +122,7 @@ def main(argv: list[str]) -> int:
     except ConfigError as exc:
         print(f"simlab serve: {exc}", file=sys.stderr)
         return 2
-    from ..server import PortInUse, bind, serve
+    from ..server import PortInUse, bind
 
     server.enter_working_dir()
     try:
@@ -119,7 +133,7 @@ def main(argv: list[str]) -> int:
     url = f"http://{settings.host}:{sock.getsockname()[1]}"
     print(f"simlab: serving {server.description} on {url}", flush=True)
     try:
-        trio.run(partial(serve, server, sock=sock, handle_signals=True))
+        trio.run(partial(_serve, server, sock, url, launch=not args.no_launch))
     except KeyboardInterrupt:  # only before the signal handlers are in place
         print("simlab serve: interrupted", file=sys.stderr)
         return 130
@@ -128,3 +142,16 @@ def main(argv: list[str]) -> int:
         return 1
     print("simlab: stopped", flush=True)
     return 0
+
+
+async def _serve(server: Server, sock: socket.socket, url: str, *, launch: bool) -> None:
+    """Serve until SIGTERM/Ctrl-C; once listening, launch the experiment unless told not to."""
+    from ..server import serve
+    from .launch import launch_when_ready
+
+    async with trio.open_nursery() as nursery:
+        await nursery.start(partial(serve, server, sock=sock, handle_signals=True))
+        if launch:
+            print(await launch_when_ready(url), flush=True)
+        else:
+            print("simlab: waiting for POST /launch (--no-launch)", flush=True)

@@ -21,6 +21,7 @@ import inspect
 import logging
 import sys
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 import trio
@@ -43,8 +44,10 @@ IDLE_INTERVAL = 0.05
 class BackgroundWork:
     """The background work of one served experiment."""
 
-    def __init__(self, experiment: Any) -> None:
+    def __init__(self, experiment: Any, report: Callable[[str, BaseException], Any] | None = None) -> None:
         self.exp = experiment
+        #: Where a task's exception goes (the app's record of the experiment's own errors), else the log.
+        self.report = report
         self.nursery: trio.Nursery | None = None
         self._bridge: greenlets.Bridge | None = None
         self._pumping = False
@@ -100,8 +103,11 @@ class BackgroundWork:
         with serving(self.exp):
             try:
                 await task()
-            except Exception:
-                logger.exception("background task %s failed", _name(task))
+            except Exception as exc:
+                if self.report is None:
+                    logger.exception("background task %s failed", _name(task))
+                else:
+                    self.report(f"its background task {_name(task)}", exc)
 
     # ------------------------------------------------------------- the pump
 

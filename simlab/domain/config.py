@@ -95,6 +95,14 @@ _BOOLEAN = {
 }
 
 
+class ConfigValueError(ConfigError):
+    """A config value that cannot take its key's type; ``key`` names it."""
+
+    def __init__(self, key: str, value: Any, type_name: str) -> None:
+        super().__init__(f"config value {key} = {value!r} is not a valid {type_name}")
+        self.key = key
+
+
 class Config(Mapping[str, Any]):
     """Dallinger configuration values, typed (``config.get("mode")`` works as in Dallinger).
 
@@ -161,11 +169,11 @@ class Config(Mapping[str, Any]):
             try:
                 value = _BOOLEAN[text.lower()] if type_ is bool else type_(text)
             except (KeyError, ValueError) as exc:
-                raise ConfigError(f"config value {key} = {value!r} is not a valid {type_.__name__}") from exc
+                raise ConfigValueError(key, value, type_.__name__) from exc
         elif type_ is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if value is not None and not isinstance(value, type_):
-            raise ConfigError(f"config value {key} = {value!r} is not a valid {type_.__name__}")
+            raise ConfigValueError(key, value, type_.__name__)
         return value
 
 
@@ -187,7 +195,7 @@ def _coerce(key: str, value: Any) -> Any:
                 raise ValueError("not a list")
             return parsed
     except (KeyError, ValueError) as exc:
-        raise ConfigError(f"config value {key} = {value!r} is not a valid {type(default).__name__}") from exc
+        raise ConfigValueError(key, value, type(default).__name__) from exc
     return value
 
 
@@ -196,8 +204,13 @@ def read_config_txt(path: Path) -> dict[str, str]:
     parser = configparser.ConfigParser()
     try:
         parser.read(path, encoding="utf-8")
+    except configparser.MissingSectionHeaderError as exc:
+        raise ConfigError(
+            f"{path}: line {exc.lineno}: {exc.line.strip()!r} comes before any section header "
+            "(Dallinger's config.txt starts with a section such as [Experiment])"
+        ) from None
     except configparser.Error as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
     values: dict[str, str] = {}
     for section in parser.sections():
         values.update(parser.items(section))

@@ -125,6 +125,7 @@ class Engine:
         self.origin: float | None = None
         self._started = self._finished = self._failed = self._stopped = 0
         self._scope: trio.CancelScope | None = None
+        self._stop_requested = False
 
     def statistics(self) -> EngineStatistics:
         """Return how many bots are planned, running and ended (by outcome)."""
@@ -132,7 +133,8 @@ class Engine:
         return EngineStatistics(len(self.plan), self._started, self._started - ended, self._finished, self._failed, self._stopped)
 
     def stop(self) -> None:
-        """Cancel the run: pending arrivals are dropped and running bots are stopped."""
+        """Cancel the run: pending arrivals are dropped and running bots are stopped (also before it began)."""
+        self._stop_requested = True
         if self._scope is not None:
             self._scope.cancel()
 
@@ -142,6 +144,8 @@ class Engine:
         async with self.source.open():
             with trio.CancelScope() as scope, quiet_gc():
                 self._scope = scope
+                if self._stop_requested:
+                    scope.cancel()
                 if self.limits.duration is not None:
                     scope.deadline = origin + self.limits.duration
                 async with trio.open_nursery() as nursery:

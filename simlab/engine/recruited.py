@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import trio
 
@@ -41,6 +41,8 @@ class RecruitedBot:
     seconds: float = 0.0
     #: The participant id the bot signed up as (read from the bot when it ends).
     participant_id: str | None = None
+    #: The machine's failure (driver or browser gone, a port refusing) that made it start again, once.
+    infrastructure_error: str | None = None
 
 
 @dataclass
@@ -55,6 +57,16 @@ class RecruitedRun:
     @property
     def failed(self) -> list[RecruitedBot]:
         return [b for b in self.bots if b.outcome != "finished"]
+
+
+def _retry_url(url: str) -> str:
+    """The ad URL for a second attempt: the same HIT, a new worker and assignment."""
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    for key in ("assignmentId", "workerId"):
+        if key in query:
+            query[key] += "-retry"
+    return parts._replace(query=urlencode(query)).geturl()
 
 
 def _ids(url: str) -> tuple[str, str, str]:
@@ -72,15 +84,21 @@ async def run_recruited_bots(
     limiter: trio.CapacityLimiter,
     timeout: float,
     idle_grace: float = 2.0,
+    run: RecruitedRun | None = None,
+    infrastructure: Callable[[BaseException], str | None] = lambda exc: None,
 ) -> RecruitedRun:
     """Start a bot for every URL on ``recruits`` until all have finished and no new one is recruited.
 
     ``make_bot(url, assignment_id, worker_id, hit_id)`` builds a bot (Dallinger's
     ``BotBase`` constructor arguments); ``recruiting()`` tells whether the
     experiment may still recruit.  A bot whose ``run_experiment`` raises, or that
-    is still running at ``timeout``, counts as failed.
+    is still running at ``timeout``, counts as failed.  Pass ``run`` to watch its
+    ``bots`` fill in while the run goes (the live page does).  A bot that failed
+    because of the machine (``infrastructure(exc)`` says why: a webdriver or browser
+    that died, a port refusing) starts once more, as a new worker on the same ad; if
+    the machine fails it again its outcome is ``"infrastructure"``, not ``"failed"``.
     """
-    run = RecruitedRun()
+    run = RecruitedRun() if run is None else run
     running = 0
     changed = trio.Event()
 
@@ -90,11 +108,27 @@ async def run_recruited_bots(
         events.bot_started.fire(BotEvent(bot=bot_record.index, population=POPULATION, at=t0))
         bot = None
         try:
-            bot = make_bot(bot_record.url, bot_record.assignment_id, bot_record.worker_id, bot_record.hit_id)
-            await trio.to_thread.run_sync(bot.run_experiment, limiter=limiter, abandon_on_cancel=True)
-        except Exception as exc:  # the user's bot raised: it failed, the run goes on
-            bot_record.outcome, bot_record.error = "failed", f"{type(exc).__name__}: {exc}"
-            logger.warning("bot %d failed: %s", bot_record.index, "".join(traceback.format_exception_only(exc)).strip())
+            for attempt in range(2):
+                ids = (bot_record.url, bot_record.assignment_id, bot_record.worker_id, bot_record.hit_id)
+                if attempt:  # the same ad, as a new worker: the first one may have signed up already
+                    ids = (_retry_url(bot_record.url), f"{ids[1]}-retry", f"{ids[2]}-retry", ids[3])
+                    bot_record.assignment_id, bot_record.worker_id = ids[1], ids[2]
+                try:
+                    bot = make_bot(*ids)
+                    await trio.to_thread.run_sync(bot.run_experiment, limiter=limiter, abandon_on_cancel=True)
+                except Exception as exc:
+                    why = infrastructure(exc)
+                    if why is not None and attempt == 0:
+                        bot_record.infrastructure_error = why
+                        logger.warning("bot %d: the machine failed it (%s): starting it once more", bot_record.index, why)
+                        continue
+                    raise
+                break
+        except Exception as exc:  # the user's bot raised (or the machine failed it twice): the run goes on
+            infra = infrastructure(exc)
+            bot_record.outcome = "infrastructure" if infra else "failed"
+            bot_record.error = infra or f"{type(exc).__name__}: {exc}"
+            logger.warning("bot %d %s: %s", bot_record.index, bot_record.outcome, "".join(traceback.format_exception_only(exc)).strip())
         else:
             bot_record.outcome = "finished"
         finally:
@@ -107,8 +141,8 @@ async def run_recruited_bots(
                     bot=bot_record.index,
                     population=POPULATION,
                     at=trio.current_time(),
-                    outcome=bot_record.outcome or "stopped",
-                    error=bot_record.error,
+                    outcome={"infrastructure": "failed"}.get(bot_record.outcome or "stopped", bot_record.outcome or "stopped"),
+                    error=f"infrastructure: {bot_record.error}" if bot_record.outcome == "infrastructure" else bot_record.error,
                 )
             )
             changed.set()

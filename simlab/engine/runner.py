@@ -14,7 +14,8 @@ latency under real concurrency); ``--url`` runs are always real.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,11 @@ from .clients.dallinger import DallingerClient
 from .engine import Engine
 from .events import Events
 from .clients.otree import OTreeClient
+from .interrupt import Interrupt
+from .reporting.live import LiveState
 from .reporting.progress import Progress, summary_tables
 from .reporting.report import RunReport
+from .sanity import earlier_state, nothing_done
 from .clients.retry import RetryPolicy
 from .clients.http import ApiError
 from .scenario import CheckContext, CheckResult, Scenario, run_check
@@ -51,6 +55,7 @@ class RunOptions:
         shared_client: force one shared (True) or per-bot (False) httpx client.
         snapshot: read the final state (needed by most checks and the digest).
         otree_rest_key: the ``otree-rest-key`` header for oTree callers.
+        web_port: serve the live page (served by :mod:`simlab.runs.live`) on this loopback port.
     """
 
     seed: int | None = None
@@ -63,11 +68,15 @@ class RunOptions:
     snapshot: bool = True
     otree_rest_key: str | None = None
     retry: RetryPolicy = RetryPolicy()
+    #: Serve the live report page on this loopback port while the run goes (0: a free port; None: no page).
+    web_port: int | None = None
+    #: SIGINT/SIGTERM stop the bots and the run still reports (the command sets it; main thread only).
+    handle_signals: bool = False
 
     @property
     def virtual(self) -> bool:
         """True when the run uses trio's virtual clock."""
-        clock = self.clock or ("real" if self.url else "virtual")
+        clock = self.clock or ("real" if self.url or self.web_port is not None else "virtual")
         if clock not in ("virtual", "real"):
             raise ValueError(f"clock must be 'virtual' or 'real', got {clock!r}")
         if clock == "virtual" and self.url:
@@ -112,11 +121,22 @@ async def run_scenario_async(
     *,
     console: Console | None = None,
     alongside: Callable[[], Awaitable[None]] | None = None,
+    live: LiveState | None = None,
+    recruited: Sequence[Any] | None = None,
+    interrupt: Interrupt | None = None,
+    experiment_errors: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> RunReport:
     """Run ``scenario`` against ``target`` inside the current trio run and return its report.
 
     ``alongside`` (e.g. an experiment's own recruited bots) starts after the launch,
-    with the populations, and the checks wait for it to end too.
+    with the populations, and the checks wait for it to end too.  With
+    ``options.web_port`` (or a ``live`` state given by the caller, who then serves
+    it) the live page follows the run; ``recruited`` (an experiment's own bots'
+    records) is shown there too.  (The page itself is served by ``simlab.runs``.)  An ``interrupt`` (Ctrl-C, SIGTERM) stops the bots and
+    the alongside; the report then says so (``extra["interrupted"]``) and fails.
+    ``experiment_errors()`` lists what the experiment's own code raised in the server
+    (in process, the composition root can read it): the report and the launch's
+    failure show it with the researcher's frames.
     """
     seed = scenario.seed if options.seed is None else options.seed
     if options.participants is not None:
@@ -130,47 +150,76 @@ async def run_scenario_async(
     )
     side_events = Events()  # launch, snapshot and checks: not part of the run's stats
     real0 = time.perf_counter()
-    async with source.open(), source.client() as http:
-        side = DallingerClient(http, side_events, retry=options.retry, jitter=derive_random(seed, "side"))
-        if scenario.launch:
-            await side.launch()
-        stats = RunStats(origin=trio.current_time()).attach(events)
-        t0 = trio.current_time()
-        async with trio.open_nursery() as nursery:
-            if options.progress:
-                progress = Progress(console, stats, engine, virtual=options.virtual)
-                await nursery.start(progress.run)
-            if alongside is not None:
-                alongside_done = trio.Event()
-
-                async def run_alongside() -> None:
+    bots_scope, rest_scope = trio.CancelScope(), trio.CancelScope()
+    if interrupt is not None:  # first signal: stop the bots; second: cut the final reading short too
+        interrupt.on_first(engine.stop)
+        interrupt.on_first(bots_scope.cancel)
+        interrupt.on_second(rest_scope.cancel)
+    stats = RunStats(origin=trio.current_time()).attach(events)
+    t0, run_seconds = trio.current_time(), None  # type: float, float | None
+    warnings: list[str] = []
+    snapshot: Snapshot | None = None
+    checks: list[CheckResult] = [CheckResult("final_state", False, "not read: the run was stopped before its end")]
+    with rest_scope:
+        async with source.open(), source.client() as http:
+            side = DallingerClient(http, side_events, retry=options.retry, jitter=derive_random(seed, "side"))
+            with bots_scope:
+                if not target.is_in_process:
+                    warning = earlier_state(await _participant_one(side))
+                    if warning:
+                        warnings.append(warning)
+                        console.print(f"simlab scenario: warning: {warning}", highlight=False, soft_wrap=True, markup=False)
+                if scenario.launch:
                     try:
-                        await alongside()
-                    finally:
-                        alongside_done.set()
+                        await side.launch()
+                    except ApiError as exc:  # e.g. create_network raised: say where, in the researcher's code
+                        for error in experiment_errors() if experiment_errors else []:
+                            exc.add_note("\n".join([error["error"], *error["traceback"]]))
+                        raise
+                stats.origin = t0 = trio.current_time()
+                async with trio.open_nursery() as nursery:
+                    if live is not None:
+                        live.attach(events)
+                        live.start(stats, engine)
+                        nursery.start_soon(live.watch_networks, functools.partial(read_snapshot, side))
+                    if options.progress:
+                        progress = Progress(console, stats, engine, virtual=options.virtual)
+                        await nursery.start(progress.run)
+                    if alongside is not None:
+                        alongside_done = trio.Event()
 
-                nursery.start_soon(run_alongside)
-            await engine.run()
-            if alongside is not None:
-                await alongside_done.wait()
-            nursery.cancel_scope.cancel()
+                        async def run_alongside() -> None:
+                            try:
+                                await alongside()
+                            finally:
+                                alongside_done.set()
+
+                        nursery.start_soon(run_alongside)
+                    await engine.run()
+                    if alongside is not None:
+                        await alongside_done.wait()
+                    nursery.cancel_scope.cancel()
+            run_seconds = trio.current_time() - t0
+            unread: CheckResult | None = None
+            try:
+                snapshot = await read_snapshot(side) if options.snapshot else None
+            except ApiError as exc:  # a server gone at the end still leaves a report of the run
+                snapshot, unread = None, CheckResult("final_state", False, f"reading the final state failed: {exc}")
+            ctx = CheckContext(
+                dallinger=side,
+                otree=OTreeClient(http, side_events, retry=options.retry, rest_key=options.otree_rest_key),
+                snapshot=snapshot if snapshot is not None else Snapshot(),
+                stats=stats,
+                engine=engine.statistics(),
+                decisions=engine.decisions,
+                observations=engine.observations,
+            )
+            checks = [unread] if unread else [await run_check(fn, ctx) for fn in scenario.checks]
+    if run_seconds is None:  # a second signal cut the run short before its end was measured
         run_seconds = trio.current_time() - t0
-        unread: CheckResult | None = None
-        try:
-            snapshot = await read_snapshot(side) if options.snapshot else None
-        except ApiError as exc:  # a server gone at the end still leaves a report of the run
-            snapshot, unread = None, CheckResult("final_state", False, f"reading the final state failed: {exc}")
-        ctx = CheckContext(
-            dallinger=side,
-            otree=OTreeClient(http, side_events, retry=options.retry, rest_key=options.otree_rest_key),
-            snapshot=snapshot if snapshot is not None else Snapshot(),
-            stats=stats,
-            engine=engine.statistics(),
-            decisions=engine.decisions,
-            observations=engine.observations,
-        )
-        checks = [unread] if unread else [await run_check(fn, ctx) for fn in scenario.checks]
     thresholds = scenario.thresholds.evaluate(stats)
+    counts = engine.statistics()
+    thresholds += nothing_done(stats, started=counts.started, finished=counts.finished, failed=counts.failed)
     report = RunReport(
         scenario=scenario.name,
         seed=seed,
@@ -184,6 +233,37 @@ async def run_scenario_async(
         duration={"run": run_seconds, "real": time.perf_counter() - real0},
         description=scenario.description,
     )
-    if options.progress:
+    if warnings:
+        report.extra["warnings"] = warnings
+    if experiment_errors is not None:
+        report.extra["experiment_errors"] = experiment_errors()
+    if interrupt is not None and interrupt.signal is not None:
+        mark_interrupted(report, interrupt)
+    elif options.progress:
         console.print(summary_tables(stats, checks, thresholds))
+    if live is not None:
+        if snapshot is not None:
+            live.set_snapshot(snapshot)
+        live.finish(report.to_dict())
     return report
+
+
+async def _participant_one(side: DallingerClient) -> Any:
+    """Participant 1 of the server, or None when it has none (a fresh server)."""
+    try:
+        return await side.get_participant(1)
+    except ApiError:
+        return None
+
+
+def mark_interrupted(report: RunReport, interrupt: Interrupt) -> None:
+    """Say in the report that a signal stopped the run (a failed threshold, ``extra["interrupted"]``)."""
+    report.extra["interrupted"] = interrupt.signal
+    report.thresholds.append(CheckResult("not_interrupted", False, f"stopped by {interrupt.signal}: the report holds what happened until then"))
+
+
+async def live_ended(live: LiveState, *, grace: float = 2.0) -> None:
+    """Give the pages still open up to ``grace`` seconds to receive the run's end."""
+    with trio.move_on_after(grace):
+        while live.watchers:
+            await live.changed()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import signal
 import time
 import traceback
 import uuid
@@ -162,6 +163,8 @@ class Monitor:
         self.started_at: float | None = None
         self.stopping_since: float | None = None
         self.interrupted = False
+        #: The signal that stopped the run (SIGINT, SIGTERM), once one did.
+        self.signal: str | None = None
         self.t0 = time.monotonic()
 
     def stop(self) -> None:
@@ -209,7 +212,22 @@ class Monitor:
                 future.cancel()
 
     def run(self, console: Console, progress: bool) -> None:
-        """Poll until the run is over; Ctrl-C stops the shards (twice: abandons them)."""
+        """Poll until the run is over; Ctrl-C or SIGTERM stops the shards (twice: abandons them)."""
+        previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+        def interrupt(signum: int, _frame: Any) -> None:
+            self.signal = self.signal or signal.Signals(signum).name
+            raise KeyboardInterrupt
+
+        for signum in previous:
+            signal.signal(signum, interrupt)
+        try:
+            self._run(console, progress)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _run(self, console: Console, progress: bool) -> None:
         live = Live(shards_table(self.states), console=console, auto_refresh=False) if progress else contextlib.nullcontext()
         with live:
             last_draw = 0.0
@@ -226,7 +244,9 @@ class Monitor:
                         self.abandon("abandoned at the second Ctrl-C")
                         break
                     self.interrupted = True
-                    console.print("simlab: Ctrl-C: stopping every shard (again to abandon them)")
+                    self.signal = self.signal or "SIGINT"
+                    if progress:
+                        console.print(f"simlab: {self.signal}: stopping every shard (again to abandon them)")
                     self.stop()
             if progress:
                 live.update(shards_table(self.states, time.monotonic() - self.t0), refresh=True)  # type: ignore[union-attr]
@@ -332,7 +352,7 @@ def run_distributed(
     stats = merged_stats(states)
     faults = _fault_lines(states)
     thresholds = scenario.thresholds.evaluate(stats)
-    ended = "; ".join(faults) or ("stopped by Ctrl-C" if monitor.interrupted else "every shard finished")
+    ended = "; ".join(faults) or (f"stopped by {monitor.signal}" if monitor.interrupted else "every shard finished")
     thresholds.append(CheckResult("shards_completed", not faults and not monitor.interrupted, ended))
     config = describe(scenario, options, seed, ClientSource(Target.remote(url), shared=options.shared_client))
     config.update(target=options.url or f"{url} (simlab.runs.serve_scenario)", clock="real",
@@ -340,7 +360,7 @@ def run_distributed(
     report = RunReport(
         scenario=scenario.name, seed=seed, config=config, stats=stats, checks=checks, thresholds=thresholds, snapshot=snapshot,
         decisions=decisions, observations=observations, duration={"run": run_seconds, "real": time.perf_counter() - real0}, description=scenario.description,
-        extra={"shards": [s.row() for s in states], "interrupted": monitor.interrupted},
+        extra={"shards": [s.row() for s in states], "interrupted": monitor.signal if monitor.interrupted else False},
     )
     if options.progress:
         console.print(summary_tables(stats, checks, thresholds))

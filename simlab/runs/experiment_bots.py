@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from urllib.parse import urlsplit
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import outcome
 import trio
 
 from ..asgi import ASGIApp, Message, Receive, Scope, Send
@@ -29,14 +33,20 @@ from ..config import Settings
 from ..domain.context import serving as serving_experiment
 from ..engine.clients.dallinger import DallingerClient
 from ..engine.events import Events, RequestEvent
+from ..engine.interrupt import Interrupt
 from ..engine.recruited import RecruitedRun, run_recruited_bots
 from ..engine.reporting.report import RunReport
+from ..engine.runner import mark_interrupted
+from ..engine.sanity import nothing_done
 from ..engine.scenario import CheckResult
 from ..engine.reporting.snapshot import read_snapshot
 from ..engine.reporting.stats import RunStats
 from ..errors import ConfigError
 from ..server import Server, build_server, free_port, serve
 from ..sources import ExperimentSource, load_source
+from ..compat.dallinger import browsers
+from .inprocess import experiment_errors
+from .live.serving import with_live_page
 
 _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 
@@ -53,6 +63,10 @@ class BotRunOptions:
     url: str | None = None
     #: Print a progress line this often (seconds); None for no progress.
     progress_every: float | None = None
+    #: Serve the live report page on this loopback port (0: a free one; None: no page).
+    web_port: int | None = None
+    #: SIGINT/SIGTERM stop the bots (browsers reaped) and the run still reports (main thread only).
+    handle_signals: bool = False
 
 
 def is_experiment_folder(path: Path) -> bool:
@@ -123,17 +137,60 @@ def run_experiment_bots(folder: Path, options: BotRunOptions) -> RunReport:
         settings = Settings(seed=options.seed).with_values(host="127.0.0.1", port=free_port())
     server = build_server(file, settings, config=overrides)
     server.enter_working_dir()  # Dallinger runs an experiment (and its bots) from its folder
-    return trio.run(_run, server, file, make, is_http, options)
+    with sole_error():
+        return trio.run(_run, server, file, make, is_http, options)
+
+
+@contextmanager
+def sole_error() -> Iterator[None]:
+    """Re-raise the one error a trio nursery wrapped in an ExceptionGroup (a failed launch, a bad config) as itself."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        leaves = list(_leaves(group))
+        if len(leaves) == 1 and isinstance(leaves[0], Exception):
+            raise leaves[0] from None
+        raise
+
+
+def _leaves(group: BaseExceptionGroup) -> Iterator[BaseException]:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _leaves(exc)
+        else:
+            yield exc
+
+
+def launch_failed(file: ExperimentSource, app: Any, launch: httpx.Response) -> ConfigError:
+    """The launch's failure in one line, then what the experiment's own code raised, at its own lines."""
+    try:
+        message = launch.json().get("message") or launch.text[:300]
+    except ValueError:
+        message = launch.text[:300]
+    error = ConfigError(f"{file.path}: POST /launch answered {launch.status_code}: {message}")
+    for raised in experiment_errors(app):
+        error.add_note("\n".join([raised["error"], *raised["traceback"]]))
+    return error
 
 
 async def _run(server: Server, file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions) -> RunReport:
     # bots' threads inherit this context, so their get_config() reads the served experiment's
     with serving_experiment(server.experiment):
-        return await _run_served(server, file, make, is_http, options)
+        try:
+            if not options.handle_signals:
+                return await _run_served(server, file, make, is_http, options, None)
+            interrupt = Interrupt()
+            async with trio.open_nursery() as nursery:
+                await nursery.start(interrupt.watch)
+                result = await outcome.acapture(_run_served, server, file, make, is_http, options, interrupt)
+                nursery.cancel_scope.cancel()
+            return result.unwrap()
+        finally:
+            browsers.reap()  # no chromedriver or Chromium outlives the run
 
 
 async def _run_served(
-    server: Server, file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions
+    server: Server, file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions, interrupt: Interrupt | None
 ) -> RunReport:
     settings = server.settings
     exp: Any = server.experiment  # a Dallinger experiment (its recruiter is the bot recruiter)
@@ -149,6 +206,8 @@ async def _run_served(
     def make_bot(url: str, assignment_id: str, worker_id: str, hit_id: str) -> Any:
         return make(url, assignment_id=assignment_id, worker_id=worker_id, hit_id=hit_id)
 
+    run = RecruitedRun()
+    live = None
     async with trio.open_nursery() as nursery:
         if options.progress_every:
             nursery.start_soon(_progress, stats, events, options.progress_every)
@@ -156,25 +215,74 @@ async def _run_served(
             await nursery.start(partial(serve, server, asgi=recorded(server.app, events)))
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
             side = DallingerClient(http, Events())
+            if options.web_port is not None:
+                live = await _start_live(nursery, f"{file.experiment_class.__name__} bots", stats, events, run, side, options.web_port)
             if options.url is None:
                 launch = await http.post("/launch")
                 if launch.status_code != 200:
-                    raise ConfigError(f"POST /launch answered {launch.status_code}: {launch.text[:300]}")
+                    raise launch_failed(file, server.app, launch)
                 recruiting = lambda: exp.recruiter.open  # noqa: E731
             else:
                 # A remote server's recruiter is not ours to hear: open the first recruitments here.
                 count = options.participants or exp.initial_recruitment_size
                 exp.recruiter.recruit(n=count)
                 recruiting = lambda: False  # noqa: E731
-            run = await run_recruited_bots(
-                recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout
-            )
+            with trio.CancelScope() as bots_scope:
+                if interrupt is not None:
+                    interrupt.on_first(bots_scope.cancel)
+                    interrupt.on_first(browsers.reap)  # an abandoned bot thread's browser goes with it
+                await run_recruited_bots(
+                    recruits, make_bot, recruiting=recruiting, events=events, limiter=limiter, timeout=options.timeout, run=run,
+                    infrastructure=browsers.infrastructure,
+                )
+            if interrupt is not None and interrupt.signal is not None:
+                stopped_by(run, interrupt.signal)
             snapshot = await read_snapshot(side)
             if options.url is None:
                 checks = _checks(exp, run)
             else:
                 checks = await _remote_checks(http, run)
+            report = _folder_report(file, make, is_http, options, stats, checks, snapshot, run, t0)
+            if options.url is None:
+                report.extra["experiment_errors"] = experiment_errors(server.app)
+            if interrupt is not None and interrupt.signal is not None:
+                mark_interrupted(report, interrupt)
+            if live is not None:
+                from ..engine.runner import live_ended
+
+                live.set_snapshot(snapshot)
+                live.finish(report.to_dict())
+                await live_ended(live)
         nursery.cancel_scope.cancel()
+    return report
+
+
+def stopped_by(run: RecruitedRun, signal_name: str) -> None:
+    """The bots still running when a signal came: stopped, and said so."""
+    for bot in run.bots:
+        if bot.outcome is None:
+            bot.outcome, bot.error = "stopped", f"stopped by {signal_name}"
+
+
+async def _start_live(
+    nursery: trio.Nursery, name: str, stats: RunStats, events: Events, run: RecruitedRun, side: DallingerClient, port: int
+) -> Any:
+    """Serve the live page of a folder run (its URL printed first); return its state."""
+    from ..engine.reporting.live import LiveState
+    from .live.server import serve_live
+
+    live = LiveState(name, recruited=run.bots).attach(events)
+    url = await nursery.start(partial(serve_live, live, port=port))
+    print(f"live page: {url}", file=sys.stderr, flush=True)
+    live.start(stats)
+    nursery.start_soon(live.watch_networks, partial(read_snapshot, side))
+    return live
+
+
+def _folder_report(
+    file: ExperimentSource, make: type, is_http: bool, options: BotRunOptions, stats: RunStats,
+    checks: list[CheckResult], snapshot: Any, run: RecruitedRun, t0: float,
+) -> RunReport:
     return RunReport(
         scenario=f"{file.experiment_class.__name__} bots",
         seed=options.seed,
@@ -189,7 +297,10 @@ async def _run_served(
         },
         stats=stats,
         checks=checks,
-        thresholds=[],
+        thresholds=nothing_done(
+            stats, started=len(run.bots), finished=sum(b.outcome == "finished" for b in run.bots),
+            failed=sum(b.outcome == "failed" for b in run.bots),
+        ),
         snapshot=snapshot,
         decisions={},
         duration={"run": time.perf_counter() - t0, "real": time.perf_counter() - t0},
@@ -230,7 +341,7 @@ async def _remote_checks(http: httpx.AsyncClient, run: RecruitedRun) -> list[Che
     """What an outside process can check: the bots finished and their participants were approved."""
     results = _bot_checks(run)
     unapproved = []
-    for bot in run.bots:
+    for bot in _study_bots(run):
         if bot.participant_id is None:
             unapproved.append(f"{bot.assignment_id}: never signed up")
             continue
@@ -242,16 +353,34 @@ async def _remote_checks(http: httpx.AsyncClient, run: RecruitedRun) -> list[Che
     return results
 
 
+def _study_bots(run: RecruitedRun) -> list[Any]:
+    """The bots the study's checks judge: not those the machine failed twice (counted on their own line)."""
+    return [b for b in run.bots if b.outcome != "infrastructure"]
+
+
 def _bot_checks(run: RecruitedRun) -> list[CheckResult]:
-    failed = run.failed
-    return [
+    """The bots finished; the machine's failures (a driver or browser that died) on their own line."""
+    failed = [b for b in run.failed if b.outcome != "infrastructure"]
+    machine = [b for b in run.bots if b.outcome == "infrastructure"]
+    restarted = [b for b in run.bots if b.infrastructure_error and b.outcome != "infrastructure"]
+    results = [
         CheckResult("bots were recruited", bool(run.bots), f"{len(run.bots)} recruited"),
         CheckResult(
             "every recruited bot finished",
             not failed,
-            "; ".join(f"bot {b.index}: {b.outcome}: {b.error}" for b in failed[:5]) or f"{len(run.bots)} finished",
+            "; ".join(f"bot {b.index}: {b.outcome}: {b.error}" for b in failed[:5]) or f"{len(run.bots) - len(machine)} finished",
         ),
     ]
+    if machine or restarted:
+        results.append(
+            CheckResult(
+                "the machine held (browsers, drivers, ports)",
+                not machine,
+                f"{len(restarted)} bots started once more after the machine failed them, {len(machine)} failed by it twice"
+                + "".join(f"; bot {b.index}: {b.error}" for b in (machine or restarted)[:3]),
+            )
+        )
+    return results
 
 
 def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
@@ -259,7 +388,7 @@ def _checks(exp: Any, run: RecruitedRun) -> list[CheckResult]:
     results = _bot_checks(run)
     unapproved, bad_data, bonus_errors = [], [], []
     with serving_experiment(exp):
-        for bot in run.bots:
+        for bot in _study_bots(run):
             rows = exp.store.participants_by_assignment(bot.assignment_id)
             if not rows:
                 unapproved.append(f"{bot.assignment_id}: never signed up")
@@ -312,33 +441,47 @@ def run_scenario_with_own_bots(
             send, recruits = trio.open_memory_channel[str](math.inf)
             exp.recruiter.dispatch = send.send_nowait
             limiter = trio.CapacityLimiter(bot_options.http_bots if is_http else bot_options.browsers)
-            runs: list[RecruitedRun] = []
+            runs: list[RecruitedRun] = [RecruitedRun()]
 
             async def own_bots() -> None:
-                runs.append(
-                    await run_recruited_bots(
-                        recruits,
-                        lambda url, a, w, h: make(url, assignment_id=a, worker_id=w, hit_id=h),
-                        recruiting=lambda: exp.recruiter.open,
-                        events=Events(),
-                        limiter=limiter,
-                        timeout=bot_options.timeout,
-                    )
+                await run_recruited_bots(
+                    recruits,
+                    lambda url, a, w, h: make(url, assignment_id=a, worker_id=w, hit_id=h),
+                    recruiting=lambda: exp.recruiter.open,
+                    events=Events(),
+                    limiter=limiter,
+                    timeout=bot_options.timeout,
+                    run=runs[0],
+                    infrastructure=browsers.infrastructure,
                 )
 
             async with trio.open_nursery() as nursery:
                 await nursery.start(serve, server)
-                report = await run_scenario_async(
-                    scenario, Target.remote(settings.base_url), options, console=console, alongside=own_bots
-                )
+                interrupt = None
+                if options.handle_signals:
+                    interrupt = Interrupt()
+                    interrupt.on_first(browsers.reap)
+                    await nursery.start(interrupt.watch)
+                try:
+                    report = await with_live_page(
+                        options, scenario.name, runs[0].bots, console,
+                        partial(run_scenario_async, scenario, Target.remote(settings.base_url), options, console=console,
+                                alongside=own_bots, recruited=runs[0].bots, interrupt=interrupt),
+                    )
+                finally:
+                    browsers.reap()
+                if interrupt is not None and interrupt.signal is not None:
+                    stopped_by(runs[0], interrupt.signal)
                 nursery.cancel_scope.cancel()
             report.checks.extend(_checks(exp, runs[0]))
             report.extra["recruited_bots"] = [vars(b) for b in runs[0].bots]
+            report.extra["experiment_errors"] = experiment_errors(app)
             return report
 
     from ..engine.runner import run_scenario_async
 
-    report: RunReport = trio.run(main)
+    with sole_error():
+        report: RunReport = trio.run(main)
     if options.report_dir is not None:
         report.write(options.report_dir)
     return report

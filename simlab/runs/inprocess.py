@@ -23,6 +23,7 @@ from ..engine.clients.connect import Target
 from ..engine.loader import import_path
 from ..engine.reporting.report import RunReport
 from ..engine.runner import RunOptions, run_scenario_async
+from .live.serving import with_live_page, with_signals
 from ..engine.scenario import Scenario
 from ..engine.seeds import derive_seed
 from ..server import Server, build_server
@@ -128,14 +129,22 @@ def run_scenario(
         scenario = scenario.with_participants(options.participants)
         options = replace(options, participants=None)
     target = Target.remote(options.url) if options.url else Target.in_process(build_app(scenario, seed, scenario_dir))
+    errors = None if options.url else functools.partial(experiment_errors, target.app)
     if not options.url and options.otree_rest_key is None:
         # in-process, the callers know the key the scenario gave its own server
         key = server_settings(scenario, seed).otree_rest_key
         if key:
             options = replace(options, otree_rest_key=key)
     clock = trio.testing.MockClock(autojump_threshold=0) if options.virtual else None
-    main = functools.partial(run_scenario_async, scenario, target, options, console=console)
+    run = functools.partial(run_scenario_async, scenario, target, options, console=console, experiment_errors=errors)
+    main = functools.partial(with_signals, options, functools.partial(with_live_page, options, scenario.name, None, console, run))
     report: RunReport = trio.run(main, clock=clock)
     if options.report_dir is not None:
         report.write(options.report_dir)
     return report
+
+
+def experiment_errors(app: Any) -> list[dict[str, Any]]:
+    """The exceptions the experiment's own code raised in ``app`` (their frames only), for the report."""
+    runtime = getattr(app, "extensions", {}).get("simlab")
+    return [error.as_dict() for error in runtime.user_errors.all()] if runtime is not None else []

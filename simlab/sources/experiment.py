@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from .. import pyfile
 from ..domain import Experiment
-from ..domain.config import DEFAULTS, KEY_TYPES, SYNONYMS, Config, read_config_txt
+from ..domain.config import DEFAULTS, KEY_TYPES, SYNONYMS, Config, ConfigValueError, read_config_txt
 from ..domain.otree import StudySettings
 from ..errors import ConfigError, SourceError
 from .otree import SETTINGS, is_otree_project, load_project
@@ -61,6 +61,8 @@ class ExperimentSource:
     dallinger: bool = False
     #: Whether this is an oTree project folder (``path`` its settings.py; the base Experiment serves it).
     otree_project: bool = False
+    #: The keys whose values came from the folder's config.txt (an error in one names that file).
+    config_file_keys: frozenset[str] = frozenset()
 
     @property
     def folder(self) -> Path | None:
@@ -114,6 +116,10 @@ class ExperimentSource:
                 config.set(key, value)
         except SourceError:
             raise
+        except ConfigValueError as exc:
+            if exc.key in self.config_file_keys and self.folder is not None:
+                where = str(self.folder / "config.txt")
+            raise SourceError(f"{where}: {exc}") from exc
         except ConfigError as exc:
             raise SourceError(f"{where}: {exc}") from exc
         return config
@@ -210,7 +216,9 @@ def _load_file(path: Path, mode: str | None) -> ExperimentSource:
     if mode is not None:
         config["mode"] = mode
     study = StudySettings.from_namespace(vars(module), path.parent)
-    return ExperimentSource(path=path, module=module, experiment_class=experiment_class, config=config, study=study)
+    return ExperimentSource(
+        path=path, module=module, experiment_class=experiment_class, config=config, study=study, config_file_keys=frozenset(raw)
+    )
 
 
 def _load_dallinger(path: Path, mode: str | None) -> ExperimentSource:
@@ -269,4 +277,5 @@ def _load_dallinger(path: Path, mode: str | None) -> ExperimentSource:
         study=study,
         views=compat.experiment_views(experiment_class, module),
         dallinger=True,
+        config_file_keys=frozenset(raw),
     )

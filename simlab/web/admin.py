@@ -17,6 +17,7 @@ from quart import Blueprint, Response, request
 
 from ..domain import operations as ops
 from ..persistence.export import export_zip_bytes, snapshot
+from .html_page import html_page
 
 if TYPE_CHECKING:
     from quart_trio import QuartTrio
@@ -84,16 +85,15 @@ def admin_blueprint(rt: Runtime) -> Blueprint:
             f"<td>{rt.store.network_index(n.id).alive}/{n.max_size}</td><td>{'yes' if n.full else 'no'}</td></tr>"
             for n in rt.exp.networks()
         )
-        page = (
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>simlab dashboard</title></head><body>"
+        body = (
             f"<h1>{escape(type(rt.exp).__name__)}</h1>"
             f"<p>completed: {state['completed']}; unfilled networks: {state['unfilled_networks']}; "
             f"nodes remaining: {state['nodes_remaining']}</p>"
             f"<h2>Participants</h2><table><tr><th>status</th><th>count</th></tr>{rows}</table>"
             f"<h2>Networks</h2><table><tr><th>id</th><th>type</th><th>role</th><th>live nodes</th><th>full</th></tr>{nets}</table>"
-            "<p><a href=\"/export\">Download the data (zip)</a></p></body></html>"
+            "<p><a href=\"/export\">Download the data (zip)</a></p>"
         )
-        return Response(page, content_type="text/html; charset=utf-8")
+        return html_page("simlab dashboard", body)
 
     return bp
 

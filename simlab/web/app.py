@@ -197,7 +197,7 @@ def attach_background_work(app: QuartTrio, rt: Runtime) -> None:
     """Run the experiment's greenlets and scheduled tasks while serving; end them when it stops."""
     from ..compat.background import BackgroundWork
 
-    rt.background = BackgroundWork(rt.exp)
+    rt.background = BackgroundWork(rt.exp, report=rt.user_errors.record)
 
     @app.before_serving
     async def start_background() -> None:

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.test import EnvironBuilder
 
 from ..domain.admission import Refused
+from .user_errors import route_name
 
 logger = logging.getLogger("simlab.web")
 
@@ -43,13 +44,13 @@ def mount_flask_views(app: Any, views: Flask, rt: Any) -> None:
         app.add_url_rule(
             rule.rule,
             endpoint=rule.endpoint,
-            view_func=_bridge(views, rule.endpoint, store),
+            view_func=_bridge(views, rule.endpoint, store, rt),
             methods=sorted(set(rule.methods or ()) - _AUTOMATIC) or ["GET"],
             strict_slashes=rule.strict_slashes,
         )
 
 
-def _bridge(views: Flask, endpoint: str, store: Any) -> Any:
+def _bridge(views: Flask, endpoint: str, store: Any, rt: Any) -> Any:
     view = views.view_functions[endpoint]
 
     async def serve(**arguments: Any) -> Response:
@@ -70,8 +71,8 @@ def _bridge(views: Flask, endpoint: str, store: Any) -> Any:
                 answer = exc.get_response(environ)
             except Refused:
                 raise
-            except Exception:
-                logger.exception("experiment route %s %s raised", request.method, request.path)
+            except Exception as exc:
+                rt.user_errors.record(f"its route {route_name(request.method, request.path)}", exc)
                 answer = InternalServerError().get_response(environ)
         return Response(answer.get_data(), status=answer.status_code, headers=list(answer.headers.items()))
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..config import Settings
 from ..domain import Experiment
+from .user_errors import UserErrors
 
 logger = logging.getLogger("simlab.web")
 
@@ -30,6 +31,8 @@ class Runtime:
         #: the experiment's greenlets, background and scheduled tasks (``simlab.compat.background``)
         self.background: Any = None
         self.app: Any = None
+        #: The experiment's own exceptions (hooks, routes, launch, background tasks), with their frames.
+        self.user_errors = UserErrors()
         self._inbox: deque[str] = deque()
         self._delivering = False
 
@@ -56,8 +59,8 @@ class Runtime:
                 try:
                     with self.store.transaction():
                         self.exp.send(raw)
-                except Exception:
-                    logger.exception("the experiment's handling of a %s message failed", raw.split(":", 1)[0])
+                except Exception as exc:
+                    self.user_errors.record(f"its handling of a {raw.split(':', 1)[0]} message", exc)
         finally:
             self._delivering = False
 

@@ -58,11 +58,15 @@ def free_port() -> int:
 
 @contextmanager
 def simlab_serve(target: Path, log_path: Path, *, env: dict[str, str] | None = None, log_level: str = "WARNING") -> Iterator[str]:
-    """``simlab serve TARGET --in-memory`` on a free port in a subprocess; yields its URL, prints its log after."""
+    """``simlab serve TARGET --in-memory --no-launch`` on a free port in a subprocess; yields its URL, prints its log after.
+
+    The tests launch it themselves (``POST /launch``, once), as the oracle's start does on real Dallinger;
+    a second launch would start an experiment's background tasks twice (Dallinger's route does too).
+    """
     port = free_port()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "simlab", "serve", str(target), "--in-memory", "--port", str(port), "--log-level", log_level],
+            [sys.executable, "-m", "simlab", "serve", str(target), "--in-memory", "--no-launch", "--port", str(port), "--log-level", log_level],
             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, cwd=log_path.parent,
         )
         try:

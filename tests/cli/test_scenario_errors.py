@@ -60,17 +60,14 @@ def test_too_few_dask_workers_fails_after_the_wait(tmp_path: Path) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        began = time.monotonic()
         result = subprocess.run(
             [sys.executable, "-m", "simlab", "scenario", "run", QUICKSTART, "--scheduler", f"tcp://127.0.0.1:{port}",
              "--workers", "2", "--wait-workers", "2", "--quiet"],
             capture_output=True, text=True, timeout=60,
         )
-        waited = time.monotonic() - began
     finally:
         scheduler.terminate()
         scheduler.wait(timeout=10)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1, result.stderr
-    assert "has 0 worker threads after 2 s, fewer than --workers 2" in result.stderr
-    assert waited < 40
+    assert "has 0 worker threads after 2 s, fewer than --workers 2" in result.stderr  # --wait-workers 2, not 60

@@ -161,7 +161,9 @@ async def test_chatroom_ws_messages_become_infos_and_transmissions(serve_demo) -
     first = f"/chat?channel=chatroom&worker_id=W1&participant_id={pids[0]}"
     second = f"/chat?channel=chatroom&worker_id=W2&participant_id={pids[1]}"
     async with ws_client.websocket(first) as alice, ws_client.websocket(second) as bob:
-        await trio.sleep(0.05)  # both subscribed
+        with trio.fail_after(10):  # both subscribed: an explicit state, not a sleep
+            while app.extensions["simlab"].pubsub.subscribers("chatroom") < 2:
+                await trio.sleep(0)
         await alice.send("chatroom:" + json.dumps({"type": "chat", "content": "Hi Bob", "sender": pids[0]}))
         with trio.fail_after(5):
             while True:

@@ -75,10 +75,23 @@ async def test_room_errors(create: Callable[..., Any], client: httpx.AsyncClient
     resp = await client.get("/room/attic?participant_label=alice")
     assert (resp.status_code, resp.text) == (404, "Invalid room specified in url")
     await create("solo", 2, room_name="lab")
+    # past the welcome page (welcome_page_ok=1), oTree 6.0.15's own bare answers
     resp = await client.get("/room/lab?participant_label=mallory&welcome_page_ok=1")
     assert (resp.status_code, resp.text) == (404, "<pre>{'participant_label': 'This participant label was not found'}</pre>")
     resp = await client.get("/room/lab?welcome_page_ok=1")
     assert (resp.status_code, resp.text) == (404, "<pre>{'participant_label': 'Please enter a participant label'}</pre>")
+    # a person first sees oTree's welcome page (200 whatever the label), the label filled in, styled
+    resp = await client.get("/room/lab?participant_label=mallory")
+    assert resp.status_code == 200 and 'value="mallory"' in resp.text
+    assert '<link rel="stylesheet" href="/static/css/simlab-pages.css">' in resp.text
+    assert (await client.get("/static/css/simlab-pages.css")).status_code == 200
+    # its Start asks the server first (oTree's AssignVisitorToRoom.post) and shows the error beside the field
+    assert 'data-field-error="participant_label"' in resp.text
+    checked = await client.post("/room/lab?participant_label=mallory", json={})
+    assert checked.json() == {"errors": {"participant_label": "This participant label was not found"}}
+    assert (await client.post("/room/lab", json={"participant_label": "alice"})).json() == {"status": "ok"}
+    assert (await client.post("/room/lab", json={})).json() == {"errors": {"participant_label": "Please enter a participant label"}}
+    assert (await client.post("/room/lab", content=b"{nope")).status_code == 400
     resp = await client.get("/room/lab")  # a label file but no label: the welcome page asks for it
     assert resp.status_code == 200 and 'name="participant_label"' in resp.text
 

@@ -65,6 +65,8 @@ async def writer(bot):
         await d.create_info(node, bot.choice("word", WORDS))
     while bot.options.get("linger"):  # the fault test: keep the shards busy until stopped
         await d.get_infos(node)
+        if os.environ.get("SIMLAB_TEST_READY"):  # the Ctrl-C test's readiness signal: a shard's bot is lingering
+            open(os.path.join(os.environ["SIMLAB_TEST_READY"], f"bot-{bot.id}"), "w").close()
         await trio.sleep(0.2)
         if bot.id == KILL_BOT and "distributed" in sys.modules:
             await trio.sleep(1.0)
@@ -166,32 +168,51 @@ def test_a_killed_worker_fails_the_run_naming_the_shard(tmp_path: Path) -> None:
     stderr, report = run.stderr, run.report
     assert run.status == 2, stderr[-3000:]
     assert "shard 1 failed" in stderr and "KilledWorker" in stderr, stderr[-3000:]
-    assert run.took < 45, f"the run took {run.took:.1f} s; the bots would have run for 60"
     rows = {s["shard"]: s for s in report["shards"]}
     assert rows[1]["status"] == "failed" and rows[1]["requests"] > 0
+    # stopped by the coordinator at the fault, not run out to its 60 s limit (that would be "finished"):
+    # a state, not a wall-clock bound a busy machine could break
     assert rows[0]["status"] == "stopped"
     assert report["passed"] is False
 
 
 @needs_distributed
-def test_ctrl_c_stops_every_shard_and_still_writes_the_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_every_shard_and_still_writes_the_report(tmp_path: Path, signum: int) -> None:
     scenario = tmp_path / "shards_scenario.py"
     scenario.write_text(textwrap.dedent(SCENARIO))
     out = tmp_path / "interrupted"
     cmd = [sys.executable, "-m", "simlab", "scenario", "run", str(scenario), "--workers", "2", "-q", "--report", str(out)]
-    env = {**os.environ, "SIMLAB_TEST_KILL_BOT": "999", "SIMLAB_TEST_BOTS": "4"}  # lingering bots, none killed
+    ready = tmp_path / "ready"
+    ready.mkdir()
+    # lingering bots, none killed; each lingering bot leaves a file in `ready`
+    env = {**os.environ, "SIMLAB_TEST_KILL_BOT": "999", "SIMLAB_TEST_BOTS": "4", "SIMLAB_TEST_READY": str(ready)}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
     try:
-        time.sleep(8)  # the cluster is up and the bots are lingering
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=40)
+        # the explicit readiness signal, not a guess at how long start-up takes on a busy machine:
+        # every shard has a bot lingering (bots 0-3 over 2 shards), so the coordinator is monitoring them
+        wait_for(lambda: len(list(ready.iterdir())) == 4 or proc.poll() is not None, timeout=240)
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=120)
     finally:
         proc.kill()
     assert proc.returncode == 130, stderr[-3000:]
     report = json.loads((out / "report.json").read_text())
-    assert report["interrupted"] is True and report["passed"] is False
+    assert report["interrupted"] == signal.Signals(signum).name and report["passed"] is False
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and f"stopped by {signal.Signals(signum).name}" in lines[0], stderr[-3000:]
     assert [s["status"] for s in report["shards"]] == ["stopped", "stopped"]
     assert report["total"]["count"] == sum(s["requests"] for s in report["shards"]) > 0
+
+
+def wait_for(condition: Any, *, timeout: float) -> None:
+    """Wait for ``condition()`` (an explicit signal such as a file appearing), failing after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not ready within {timeout:g} s")
+        time.sleep(0.05)
 
 
 def test_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ import httpx
 from ..config import get_config
 from ...errors import RunUnavailable
 from ..surface import module_getattr
+from . import browsers
 
 logger = logging.getLogger("simlab.bots")
 
@@ -60,7 +61,11 @@ def open_chromium(webdriver_type: str = "chrome_headless") -> Any:
     driver_path = shutil.which("chromedriver")
     if binary is None or driver_path is None:
         raise WebDriverUnavailable("Selenium bots need chromium and chromium-driver (apt-get install chromium chromium-driver)")
-    return webdriver.Chrome(service=Service(driver_path), options=options)
+    # chromedriver (and the Chromium it starts) in a session of its own, reaped if the run is stopped
+    service = Service(driver_path, popen_kw={"start_new_session": True})
+    driver = webdriver.Chrome(service=service, options=options)
+    browsers.register(service.process.pid)
+    return driver
 
 
 class BotBase:
@@ -176,7 +181,11 @@ class BotBase:
                 self.complete_experiment("worker_failed")
         finally:
             if "driver" in self.__dict__:
-                self.driver.quit()
+                pid = self.driver.service.process.pid
+                try:
+                    self.driver.quit()
+                finally:
+                    browsers.unregister(pid)
 
 
 _shared_client: list[httpx.Client] = []

@@ -47,7 +47,7 @@ def _failures(data: dict[str, Any]) -> str:
     lines = failure_lines(data)
     if not lines:
         return ""
-    items = "".join(f"<li><code>{_e(line)}</code></li>" for line in lines)
+    items = "".join(f"<li><pre>{_e(line)}</pre></li>" if "\n" in line else f"<li><code>{_e(line)}</code></li>" for line in lines)
     return f'<h2 class="fail">Why it failed</h2><ul>{items}</ul>' if not data["passed"] else f"<h2>Errors</h2><ul>{items}</ul>"
 
 

@@ -44,8 +44,11 @@ class Progress:
         self._window: deque[tuple[float, int]] = deque(maxlen=8)
         self._real0 = time.perf_counter()
 
-    def render(self) -> Table:
-        """Return the progress table for the current moment."""
+    #: Narrower consoles (a terminal of 80 columns) get the bots and the requests in two tables.
+    WIDE = 120
+
+    def render(self) -> Table | Group:
+        """Return the progress table(s) for the current moment; no header is cut at the console's width."""
         now = trio.current_time()
         self._window.append((now, self.stats.total.count))
         (t0, c0), (t1, c1) = self._window[0], self._window[-1]
@@ -56,15 +59,12 @@ class Progress:
         if t1 <= t0:  # one frame only (not a terminal): the whole run's rate
             t0, c0 = origin, 0
         rate = (c1 - c0) / (t1 - t0) if t1 > t0 else 0.0
-        table = Table(title=None, box=None, show_header=True, header_style="bold")
-        for col in ("time", "bots active", "finished", "failed", "stopped", "planned", "requests", "req/s", "errors", "p50 ms", "p99 ms"):
-            table.add_column(col, justify="right")
         clock = f"{now - origin:.1f}s" + (" sim" if self.virtual else "") + f" / {time.perf_counter() - self._real0:.1f}s"
-        table.add_row(
-            clock, str(e.active), str(e.finished), str(e.failed), str(e.stopped), str(e.planned),
-            str(total.count), f"{rate:.0f}", str(total.errors), _ms(pct[50.0]), _ms(pct[99.0]),
-        )
-        return table
+        bots = {"time": clock, "bots active": e.active, "finished": e.finished, "failed": e.failed, "stopped": e.stopped, "planned": e.planned}
+        requests = {"requests": total.count, "req/s": f"{rate:.0f}", "errors": total.errors, "p50 ms": _ms(pct[50.0]), "p99 ms": _ms(pct[99.0])}
+        if self.console.width >= self.WIDE:
+            return _table({**bots, **requests})
+        return Group(_table(bots), _table(requests))
 
     async def run(self, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Redraw until cancelled; the last frame stays on screen.
@@ -86,6 +86,14 @@ class Progress:
                     live.update(self.render(), refresh=True)
             finally:
                 live.update(self.render(), refresh=True)
+
+
+def _table(cells: dict[str, object]) -> Table:
+    table = Table(title=None, box=None, show_header=True, header_style="bold")
+    for col in cells:
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+    table.add_row(*(str(v) for v in cells.values()))
+    return table
 
 
 def summary_tables(stats: RunStats, checks: list[CheckResult], thresholds: list[CheckResult]) -> Group:

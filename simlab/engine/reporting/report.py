@@ -43,7 +43,11 @@ def failure_lines(data: Mapping[str, Any]) -> list[str]:
     ``data`` is the content of ``report.json``.  Printed by the command (also with
     ``--quiet``) and shown at the top of ``report.html``.
     """
-    lines = [f"check failed: {r['name']}: {r['message']}" for r in data.get("checks", ()) if not r["passed"]]
+    lines = [f"warning: {w}" for w in data.get("warnings") or ()]
+    lines += [f"check failed: {r['name']}: {r['message']}" for r in data.get("checks", ()) if not r["passed"]]
+    for error in data.get("experiment_errors") or ():  # the researcher's own exception, with their frames
+        times = f" ({error['count']}x)" if error.get("count", 1) > 1 else ""
+        lines.append("\n".join([f"experiment error{times} in {error['where']}: {error['error']}", *error["traceback"]]))
     lines += [f"threshold failed: {r['name']}: {r['message']}" for r in data.get("thresholds", ()) if not r["passed"]]
     for message, count in (data.get("bots", {}).get("top_errors") or {}).items():
         lines.append(f"bot error ({count}x): {message}")

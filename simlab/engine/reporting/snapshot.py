@@ -83,6 +83,24 @@ class Snapshot:
         """Return the nodes known to belong to ``network_id``, by id."""
         return [n for _, n in sorted(self.nodes.items()) if n.network_id == network_id]
 
+    def who(self, participant_ids: Any, *, limit: int = 10) -> str:
+        """Name participants for a check's message: ``participant 3 (working; node 5 in network 1)``.
+
+        A failing check says who, not only how many or which statuses.
+        """
+        ids = sorted(int(i) for i in participant_ids)
+        nodes: dict[int, list[NodeState]] = {}
+        for node in self.nodes.values():
+            if node.participant_id is not None:
+                nodes.setdefault(int(node.participant_id), []).append(node)
+        parts = []
+        for ident in ids[:limit]:
+            status = self.participants.get(ident, {}).get("status", "unknown")
+            where = "; ".join(f"node {n.id} in network {n.network_id}" for n in nodes.get(ident, [])) or "no node"
+            parts.append(f"participant {ident} ({status}; {where})")
+        more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+        return (", ".join(parts) + more) if parts else "none"
+
     def canonical(self) -> Json:
         """Return the state without wall-clock fields, every list sorted by id."""
         return _canon(

@@ -146,7 +146,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
             with store.transaction():
                 ops.setup(exp)
         except Exception as exc:
-            logger.exception("launch: setup failed")
+            rt.user_errors.record("POST /launch (setup: create_network, on_launch)", exc)
             return simple_error(
                 f"An error occurred while setting up experiment, check experiment server log for details: {exc}"
             )
@@ -154,7 +154,7 @@ def register(bp: Blueprint, rt: Runtime) -> None:
             with store.transaction():
                 details = ops.open_recruitment(exp)
         except Exception as exc:
-            logger.exception("launch: recruitment failed")
+            rt.user_errors.record("POST /launch (opening recruitment)", exc)
             return simple_error(f"Failed to open recruitment, check experiment server log for details: {exc}")
         rt.start_background_tasks()
         if details is None:

@@ -18,6 +18,7 @@ from ...domain import Experiment
 from ...domain.admission import Refused
 from ...store import GraphStore
 from ..runtime import Runtime
+from ..user_errors import UserErrors, route_name
 from .models import JSON_BODY_ATTRIBUTE, MODEL_ATTRIBUTE
 from .params import Params, url_id
 from .wire import DallingerError
@@ -55,6 +56,10 @@ class DallingerRuntime:
     def app(self) -> Any:
         return self.rt.app
 
+    @property
+    def user_errors(self) -> UserErrors:
+        return self.rt.user_errors
+
     def publish(self, channel: str, payload: str) -> None:
         self.rt.publish(channel, payload)
 
@@ -89,5 +94,5 @@ class DallingerRuntime:
         except (DallingerError, Refused):
             raise
         except Exception as exc:
-            logger.info("%s %s: %s: %r", request.method, request.path, error_type, exc, exc_info=True)
+            self.rt.user_errors.record(route_name(request.method, request.path), exc)
             raise DallingerError(error_type, status=status, participant=participant) from exc

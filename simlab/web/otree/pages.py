@@ -13,6 +13,7 @@ person is one participant row for both APIs.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from html import escape
@@ -26,6 +27,7 @@ from ...domain.otree import StudySettings
 from ...domain.otree.apps import page_at
 from ...errors import InvalidRequest, InvalidState, NotFound, SimlabError
 from ..admin import authorized, challenge
+from ..html_page import HTML, html_page
 from .wire import not_found_text, text
 
 if TYPE_CHECKING:
@@ -33,18 +35,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("simlab.web.otree")
 
-HTML = "text/html; charset=utf-8"
 #: How often the waiting page of a room without a session reloads itself (seconds).
 WAIT_RELOAD_SECONDS = 5
 
 
-def page(title: str, body: str, *, refresh: int | None = None) -> Response:
-    meta = f'<meta http-equiv="refresh" content="{refresh}">\n' if refresh else ""
-    return Response(
-        f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n{meta}<title>{escape(title)}</title>\n</head>\n'
-        f"<body>\n{body}\n</body>\n</html>\n",
-        content_type=HTML,
-    )
+page = html_page
 
 
 def experiment_url(participant: Any) -> str:
@@ -113,18 +108,8 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
             return text("Invalid room specified in url", 404)
         label = request.args.get("participant_label") or None
         if not request.args.get("welcome_page_ok"):
-            # oTree's welcome page; its Start reloads this URL with welcome_page_ok=1
-            field = (
-                '<label>Participant label: <input name="participant_label" value="'
-                f'{escape(label or "")}"></label><br>\n'
-                if definition.labels is not None
-                else "<p>Click the button to start.</p>\n"
-            )
-            return page(
-                "Welcome",
-                f"<h2>Welcome</h2>\n<form>\n{field}"
-                '<input type="hidden" name="welcome_page_ok" value="1">\n<button type="submit">Start</button>\n</form>',
-            )
+            # oTree's welcome page (200 whatever the label); its Start checks the label with a POST
+            return page("Welcome", welcome_form(definition.labels is not None, label))
         session = otree.current_session(store, room_name)
         cookie = request.cookies.get(cookie_name(session.code)) if session is not None else None
         try:
@@ -145,6 +130,20 @@ def register(bp: Blueprint, rt: Runtime, study: StudySettings) -> None:
                 refresh=WAIT_RELOAD_SECONDS,
             )
         return to_start(participant, None if label else session.code, cookie)
+
+    @bp.route("/room/<room_name>", methods=["POST"])
+    async def check_room_visitor(room_name: str) -> Any:
+        """The welcome page's check (oTree's ``AssignVisitorToRoom.post``): the query and JSON body together."""
+        definition = study.room(room_name)
+        if definition is None:
+            return text("Invalid room specified in url", 404)
+        try:
+            sent = json.loads(await request.get_data(as_text=False) or b"null")
+        except ValueError:
+            return text("Invalid JSON data", 400)
+        fields = {**request.args.to_dict(), **(sent if isinstance(sent, dict) else {})}
+        errors = visitor_errors(definition, fields)
+        return Response(json.dumps({"errors": errors} if errors else {"status": "ok"}), content_type="application/json")
 
     @bp.route("/join/<join_code>", methods=["GET"])
     async def join(join_code: str) -> Any:
@@ -269,6 +268,58 @@ def redirect(location: str, status: int) -> Response:
     response.headers["location"] = location
     del response.headers["content-type"]
     return response
+
+
+def visitor_errors(definition: Any, fields: dict[str, Any]) -> dict[str, str]:
+    """oTree's ``validate_room_visitor``: what is wrong with a visitor's label, by field."""
+    if definition.labels is None:
+        return {}
+    label = fields.get("participant_label") or ""
+    if not label:
+        return {"participant_label": "Please enter a participant label"}
+    if not definition.accepts(str(label)):
+        return {"participant_label": "This participant label was not found"}
+    return {}
+
+
+#: The welcome page's Start, as oTree's RoomWelcomePage does it: POST the label, show the
+#: error beside the field, or reload with ``welcome_page_ok=1``.
+WELCOME_SCRIPT = """<script>
+const params = new URLSearchParams(window.location.search);
+document.querySelector("form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  for (const [name, value] of new FormData(event.target).entries()) { if (value) params.set(name, value); }
+  const answer = await (await fetch(window.location.pathname, {method: "POST",
+    headers: {"X-Requested-With": "XMLHttpRequest", "Content-Type": "application/json"},
+    body: JSON.stringify(Object.fromEntries(params.entries()))})).json();
+  if (answer.status === "ok") {
+    params.set("welcome_page_ok", "1");
+    window.location.href = window.location.pathname + "?" + params.toString();
+    return;
+  }
+  for (const [field, message] of Object.entries(answer.errors || {})) {
+    const shown = document.querySelector(`[data-field-error="${field}"]`);
+    if (shown) { shown.textContent = message; shown.hidden = false; }
+  }
+});
+</script>"""
+
+
+def welcome_form(has_labels: bool, label: str | None) -> str:
+    """oTree's room welcome page: the label field (filled from the link) or a plain Start."""
+    if has_labels:
+        value = f' value="{escape(label)}"' if label else ""
+        field = (
+            '<p class="error" data-field-error="participant_label" hidden></p>\n'
+            '<label for="participant_label">Participant label:</label>\n'
+            f'<input id="participant_label" name="participant_label"{value}>\n'
+        )
+    else:
+        field = "<p>Click the button to start.</p>\n"
+    return (
+        f'<h2>Welcome</h2>\n<form>\n{field}<input type="hidden" name="welcome_page_ok" value="1">\n'
+        f'<button type="submit">Start</button>\n</form>\n{WELCOME_SCRIPT}'
+    )
 
 
 def form_errors(errors: dict[str, str]) -> Response:

@@ -48,7 +48,9 @@ async def test_chat_relays_channel_messages_and_quorum_updates() -> None:
     app = create_app(QuorumExperiment)
     client = app.test_client()
     async with client.websocket("/chat?channel=quorum,room") as listener, client.websocket("/chat?channel=room") as talker:
-        await trio.sleep(0.05)  # let both subscriptions register
+        with trio.fail_after(10):  # both subscriptions registered: an explicit state, not a sleep
+            while app.extensions["simlab"].pubsub.subscribers("room") < 2:
+                await trio.sleep(0)
         await talker.send("room:hello")
         with trio.fail_after(5):
             assert await listener.receive() == "room:hello"

@@ -121,6 +121,12 @@ async def test_recruiter_exit(client, build):
     resp = await client.get("/recruiter-exit", params={"participant_id": p["id"]})
     assert resp.status_code == 200, resp.text[:300]
     assert resp.headers["content-type"].startswith("text/html")
+    # a person reads the pay, not Python's values: no bonus yet is said so, money has two decimals
+    assert "None" not in resp.text
+    assert "<th>Bonus</th><td>not yet known</td>" in resp.text
+    assert (await client.get("/worker_complete", params={"participant_id": p["id"]})).status_code == 200
+    resp = await client.get("/recruiter-exit", params={"participant_id": p["id"]})
+    assert "<th>Base Pay</th><td>1.00</td>" in resp.text and "None" not in resp.text
 
 
 # --------------------------------------------------------------------- CORS
