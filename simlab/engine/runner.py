@@ -217,7 +217,7 @@ async def run_scenario_async(
             checks = [unread] if unread else [await run_check(fn, ctx) for fn in scenario.checks]
     if run_seconds is None:  # a second signal cut the run short before its end was measured
         run_seconds = trio.current_time() - t0
-    thresholds = scenario.thresholds.evaluate(stats)
+    thresholds = scenario.thresholds.evaluate(stats, judge_latency=not options.virtual)
     counts = engine.statistics()
     thresholds += nothing_done(stats, started=counts.started, finished=counts.finished, failed=counts.failed)
     report = RunReport(

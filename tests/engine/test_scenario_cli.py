@@ -128,3 +128,14 @@ def test_a_route_limit_overrides_the_wildcard() -> None:
         stats.on_request(RequestEvent(name, "GET", 200, latency, None, 0.0, None))
     results = Thresholds(max_p99={"*": 0.05, "GET /a": 0.5}, max_error_rate=None, max_failed_bots=None).evaluate(stats)
     assert [(r.name, r.passed) for r in results] == [("max_p99[GET /b]", True), ("max_p99[GET /a]", True)]
+
+
+def test_latency_is_judged_on_real_time_only() -> None:
+    """On the virtual clock a p99 is shown, not judged: bots and server share the thread (and the machine)."""
+    stats = RunStats()
+    stats.on_request(RequestEvent("GET /a", "GET", 200, 0.9, None, 0.0, None))
+    limits = Thresholds(max_p99={"*": 0.5}, max_error_rate=None, max_failed_bots=None)
+    (judged,) = limits.evaluate(stats)
+    assert (judged.passed, judged.message) == (False, "p99 900.0 ms, limit 500.0 ms")
+    (shown,) = limits.evaluate(stats, judge_latency=False)
+    assert shown.passed and shown.message.startswith("p99 900.0 ms, limit 500.0 ms: not judged on the virtual clock")
