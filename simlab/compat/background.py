@@ -71,9 +71,11 @@ class BackgroundWork:
         bridge, self._bridge = self._bridge, None
         if bridge is not None:
             bridge.apps -= 1
-            if bridge.apps <= 0:
-                with serving(self.exp):
+            with serving(self.exp):
+                if bridge.apps <= 0:
                     bridge.stop()
+                else:  # another app of this thread still uses the hub: end only this one's greenlets
+                    bridge.stop_of(self.exp)
 
     # ----------------------------------------------------------- the tasks
 
@@ -107,7 +109,7 @@ class BackgroundWork:
                 if self.report is None:
                     logger.exception("background task %s failed", _name(task))
                 else:
-                    self.report(f"its background task {_name(task)}", exc)
+                    self.report(f"its background task {getattr(task, '__name__', _name(task))}", exc)
 
     # ------------------------------------------------------------- the pump
 

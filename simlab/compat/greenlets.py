@@ -162,6 +162,14 @@ class Bridge:
         g.start()
         return g
 
+    def stop_of(self, experiment: Any, timeout: float = 2.0) -> None:
+        """End the greenlets that serve ``experiment`` (the hub goes on for the thread's other apps)."""
+        from ..domain.context import _current
+
+        mine = [g for g in list(self.greenlets) if not g.dead and g.gr_context is not None and g.gr_context.get(_current) is experiment]
+        if mine:
+            self._gevent.killall(mine, block=True, timeout=timeout)
+
     def stop(self, timeout: float = 2.0) -> None:
         """End every greenlet (GreenletExit runs their ``finally`` blocks), then the hub."""
         alive = [g for g in list(self.greenlets) if not g.dead]

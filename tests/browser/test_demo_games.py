@@ -350,13 +350,39 @@ async def test_concentration_records_every_match(served: str) -> None:
 # -- snake: start, turn, run into the wall; every step is a State info -----------------------------
 
 def snake(context: Any, base: str, n: int) -> dict[str, Any]:
-    """Space starts the snake (rightwards, from the middle), a turn down, and it runs into the bottom wall."""
+    """Space starts the snake (rightwards, from the middle), a turn down, and it runs into the bottom wall.
+
+    The game steps every 80 ms of its clock and POSTs a State info at each step, and at the
+    wall it goes to the questionnaire at once (a State still in flight is aborted, under
+    Dallinger too).  So the page's clock is held and moved on one step at a time, each step
+    once the previous step's info is stored: a slow machine changes nothing the test sees.
+    """
+    context.clock.install()
     ad, page = sign_up(context, base, n)
     page.wait_for_function("typeof game !== 'undefined' && game.snake !== undefined && typeof my_node_id !== 'undefined'")
-    page.keyboard.press("Space")
-    page.wait_for_function("game.step_idx >= 1")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    sent, stored = [0], [0]
+    is_info = lambda r: r.method == "POST" and "/info/" in r.url  # noqa: E731
+    page.on("request", lambda r: sent.__setitem__(0, sent[0] + is_info(r)))
+    page.on("requestfinished", lambda r: stored.__setitem__(0, stored[0] + is_info(r)))
+
+    def frame() -> None:
+        """One animation frame of the game's clock, then wait (real time, the game's held) for its infos."""
+        page.clock.run_for(17)
+        while stored[0] < sent[0]:
+            page.wait_for_timeout(10)
+
+    page.keyboard.press("Space")  # keys are read at the next frame
+    while sent[0] == 0:
+        frame()
+    while page.evaluate("game.step_idx") < 1:
+        frame()
     page.keyboard.press("ArrowDown")
-    return {"participant": sign_off(ad, page)}  # endGame goes to the questionnaire
+    frame()
+    while page.evaluate("game.snake[0][1] < game.height - 1 || game.newdir !== 'down'"):
+        frame()
+    page.clock.resume()  # the next step hits the wall: endGame goes to the questionnaire
+    return {"participant": sign_off(ad, page)}
 
 
 @pytest.mark.parametrize("served", ["snake"], indirect=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import trio
+import trio.testing
 
 from simlab import Chain, Experiment, Settings
 from simlab.cli import scenario
@@ -144,8 +145,11 @@ async def test_a_background_task_that_raises_is_recorded_and_the_server_goes_on(
     app = create_app(Ticking, settings=Settings(seed=1))
     rt = app.extensions["simlab"]
     async with trio.open_nursery() as nursery:
-        app.nursery = nursery
-        rt.start_background_tasks()
+        await rt.background.serve(nursery)  # as the app does when it starts serving
+        rt.start_background_tasks()  # POST /launch
+        await trio.testing.wait_all_tasks_blocked()
+        rt.background.stop()
+        nursery.cancel_scope.cancel()
     [error] = rt.user_errors.all()
     assert (error.where, error.text) == ("its background task ticker", "LookupError: no tick")
     assert error.frames[0].startswith(f'  File "{__file__}", line') and "in ticker" in error.frames[0]

@@ -84,11 +84,14 @@ def test_the_readmes_otree_walkthrough_opens_the_room() -> None:
     headers = {"otree-rest-key": "k"}
     env = {"OTREE_AUTH_LEVEL": "STUDY", "OTREE_REST_KEY": "k"}
     with serve(str(ROOT / "examples" / "study" / "study.py"), env=env) as (url, _lines):
+        # the README's requests helpers: oTree's docs' trailing-slash URLs, 307s followed as requests follows them
         httpx.post(url + "/api/participant_vars/", json={"room_name": "lab", "participant_label": "P1", "vars": {"treatment": "social"}},
-                   headers=headers).raise_for_status()
+                   headers=headers, follow_redirects=True).raise_for_status()
         httpx.post(url + "/api/sessions/", json={"session_config_name": "survey", "room_name": "lab", "num_participants": 4,
-                   "modified_session_config_fields": {"num_questions": 12}}, headers=headers).raise_for_status()
-        page = httpx.get(url + "/room/lab", params={"participant_label": "P1"}, follow_redirects=True)
+                   "modified_session_config_fields": {"num_questions": 12}}, headers=headers, follow_redirects=True).raise_for_status()
+        welcome = httpx.get(url + "/room/lab", params={"participant_label": "P1"})
+        assert welcome.status_code == 200 and 'value="P1"' in welcome.text  # oTree's welcome page first
+        page = httpx.get(url + "/room/lab", params={"participant_label": "P1", "welcome_page_ok": "1"}, follow_redirects=True)  # its Start
         assert page.status_code == 200, page.text[:300]
         assert "/exp" in str(page.url)
         participant_id = page.url.params["participant_id"]
