@@ -28,7 +28,9 @@ async def test_short_fuzz_run_finds_no_5xx_no_bad_shape_no_broken_invariant() ->
     # the same requests, slower (a 40 s limit cut it to 78 requests at load average 14)
     report, audit = await fuzz_in_process(STUDY, examples=3, seed=1, time_limit=900)
     assert not report.stopped_early, report.summary()
-    assert report.operations >= 80 and report.requests >= 200, report.summary()
+    # every operation of /openapi.json ran (not stopped early): 71 since oTree's trailing-slash
+    # forms are their routes' 307s, hidden from the document, not operations of their own
+    assert report.operations >= 70 and report.requests >= 200, report.summary()
     assert report.problems == [], "\n".join(report.problems)
     assert audit == []
 
