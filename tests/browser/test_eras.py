@@ -313,9 +313,10 @@ def tug(room: TugRoom, context: Any, base: str, n: int) -> dict[str, Any]:
     clicks = 0
     while not page.inner_text("#result") and clicks < 10:
         seen = page.evaluate("scores_seen")
-        if page.is_disabled("#pull"):
+        # the other player's pull may end the game (and disable Pull) at any moment: check and
+        # click in one turn of the page's event loop, as a person's click lands or does not
+        if not page.evaluate("() => { const b = document.querySelector('#pull'); if (b.disabled) return false; b.click(); return true; }"):
             break
-        page.click("#pull")
         clicks += 1
         page.wait_for_function(f"scores_seen > {seen} && (document.querySelector('#result').textContent || true)")
     page.wait_for_selector("#finish:not([disabled])")
