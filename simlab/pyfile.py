@@ -69,3 +69,24 @@ class AliasLoader(importlib.abc.Loader):
 
     def exec_module(self, module: ModuleType) -> None:
         module.__spec__ = self._spec
+
+
+class AliasFinder(importlib.abc.MetaPathFinder):
+    """Finds ``prefix`` and its submodules as aliases of the same names under ``target``.
+
+    How simlab's stand-ins for an ecosystem's package (``dallinger``, ``otree``) are found
+    while an experiment or project is imported: one module object per file, loaded by
+    :class:`AliasLoader`.
+    """
+
+    def __init__(self, prefix: str, target: str) -> None:
+        self.prefix, self.target = prefix, target
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.prefix and not fullname.startswith(self.prefix + "."):
+            return None
+        real = self.target + fullname[len(self.prefix) :]
+        if importlib.util.find_spec(real) is None:
+            return None
+        is_package = hasattr(importlib.import_module(real), "__path__")
+        return importlib.machinery.ModuleSpec(fullname, AliasLoader(real), is_package=is_package)

@@ -8,17 +8,13 @@ and put back by ``uninstall``.
 
 from __future__ import annotations
 
-import importlib
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import sys
 from types import ModuleType
 from typing import Any
 
 from ..domain import context
 from ..domain import experiment as experiment_module
-from ..pyfile import AliasLoader
+from ..pyfile import AliasFinder
 from ..domain.base import ModelMeta
 from .query import ClassLevelColumns
 from .session import session as compat_session
@@ -27,20 +23,7 @@ PREFIX = "dallinger"
 TARGET = "simlab.compat.dallinger"
 
 
-class DallingerFinder(importlib.abc.MetaPathFinder):
-    """Finds ``dallinger`` names in ``simlab.compat.dallinger``."""
-
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
-        if fullname != PREFIX and not fullname.startswith(PREFIX + "."):
-            return None
-        real = TARGET + fullname[len(PREFIX) :]
-        if importlib.util.find_spec(real) is None:
-            return None
-        is_package = hasattr(importlib.import_module(real), "__path__")
-        return importlib.machinery.ModuleSpec(fullname, AliasLoader(real), is_package=is_package)
-
-
-_finder = DallingerFinder()
+_finder = AliasFinder(PREFIX, TARGET)
 _set_aside: dict[str, ModuleType] = {}
 
 

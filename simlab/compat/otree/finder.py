@@ -10,36 +10,18 @@ place for a block (a project's import: its modules keep the objects they got).
 
 from __future__ import annotations
 
-import importlib
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any
 
-from ...pyfile import AliasLoader
+from ...pyfile import AliasFinder
 
 PREFIX = "otree"
 TARGET = "simlab.compat.otree.shim"
 
 
-class OTreeFinder(importlib.abc.MetaPathFinder):
-    """Finds ``otree`` names in ``simlab.compat.otree.shim``."""
-
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
-        if fullname != PREFIX and not fullname.startswith(PREFIX + "."):
-            return None
-        real = TARGET + fullname[len(PREFIX) :]
-        if importlib.util.find_spec(real) is None:
-            return None
-        is_package = hasattr(importlib.import_module(real), "__path__")
-        return importlib.machinery.ModuleSpec(fullname, AliasLoader(real), is_package=is_package)
-
-
-_finder = OTreeFinder()
+_finder = AliasFinder(PREFIX, TARGET)
 _set_aside: dict[str, ModuleType] = {}
 
 
